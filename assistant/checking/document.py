@@ -1,0 +1,221 @@
+"""A filing read into structure: chapters, articles, headings and lines with locations.
+
+The checker looks for items first in the structure (a chapter or article
+about the item), so it needs to know where 第七章 starts and which article a
+sentence sits in. Offsets are kept identical to the loaded text so that every
+finding can quote the document verbatim and say where the quote is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_CN_NUM = "零〇一二三四五六七八九十百千两"
+CHAPTER_RE = re.compile(rf"^\s*第[{_CN_NUM}\d]+章\s*(?P<title>.*)$")
+SECTION_RE = re.compile(rf"^\s*第[{_CN_NUM}\d]+节\s*(?P<title>.*)$")
+ARTICLE_RE = re.compile(rf"^\s*(?P<label>第[{_CN_NUM}\d]+条)")
+CN_HEADING_RE = re.compile(rf"^\s*[{_CN_NUM}]+\s*[、.．]\s*(?P<title>.+)$")
+PAREN_HEADING_RE = re.compile(rf"^\s*[（(][{_CN_NUM}\d]+[）)]\s*(?P<title>.+)$")
+ATTACHMENT_RE = re.compile(r"^\s*附件\s*[\d一二三四五六七八九十]*\s*[:：]?\s*(?P<title>.*)$")
+
+
+class DocumentReadError(Exception):
+    """A file that cannot be read; the message names the file in Chinese and English."""
+
+
+@dataclass
+class Heading:
+    kind: str  # chapter | section | article | heading | attachment
+    label: str  # "第七章", "第十二条", "一、" …
+    title: str  # heading text without its number ("终止程序及终止后的财产处理")
+    start: int
+    end: int  # end of the body that belongs to this heading
+    line_no: int
+
+
+@dataclass
+class Unit:
+    """A piece of text searched as a whole: an article, or a paragraph outside articles."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class ParsedDocument:
+    name: str  # file name shown in findings
+    text: str  # the loaded text, verbatim
+    norm: str  # same length as text: full-width digits/punctuation folded (for matching)
+    line_starts: list[int]
+    headings: list[Heading] = field(default_factory=list)
+    pages: list[tuple[int, int]] = field(default_factory=list)  # (page number, start offset)
+    tables: list[list[list[str]]] = field(default_factory=list)
+
+    # --- navigation ------------------------------------------------------
+    @property
+    def title(self) -> str:
+        """The first non-empty line: the document's own title."""
+        for line in self.text.splitlines():
+            if line.strip():
+                return line.strip()[:80]
+        return ""
+
+    def lines(self) -> list[tuple[int, str]]:
+        """(start offset, line text) for every line."""
+        out = []
+        for i, start in enumerate(self.line_starts):
+            end = self.line_starts[i + 1] - 1 if i + 1 < len(self.line_starts) else len(self.text)
+            out.append((start, self.text[start:end]))
+        return out
+
+    def line_no(self, offset: int) -> int:
+        lo, hi = 0, len(self.line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1
+
+    def page_of(self, offset: int) -> int:
+        page = 0
+        for number, start in self.pages:
+            if start <= offset:
+                page = number
+        return page
+
+    def chapters(self) -> list[Heading]:
+        return [h for h in self.headings if h.kind == "chapter"]
+
+    def titled_headings(self) -> list[Heading]:
+        """Headings that have a title of their own (chapters, sections, 一、 headings, attachments)."""
+        return [h for h in self.headings if h.kind != "article" and h.title]
+
+    def units(self) -> list[Unit]:
+        """Articles where the document has them, plus every paragraph outside articles."""
+        articles = [h for h in self.headings if h.kind == "article"]
+        units = [Unit(self.text[h.start:h.end], h.start, h.end) for h in articles]
+        covered = [(h.start, h.end) for h in articles]
+        for start, line in self.lines():
+            if not line.strip():
+                continue
+            if any(s <= start < e for s, e in covered):
+                continue
+            units.append(Unit(line, start, start + len(line)))
+        units.sort(key=lambda u: u.start)
+        return units
+
+    def location(self, offset: int) -> str:
+        """Where an offset is, in the words staff use: 文件 · 第七章 … · 第三十条 · 第N页/行."""
+        parts = [self.name]
+        chapter = next((h for h in reversed(self.headings)
+                        if h.kind in ("chapter", "attachment") and h.start <= offset), None)
+        if chapter is not None:
+            parts.append(f"{chapter.label} {chapter.title}".strip())
+        article = next((h for h in self.headings if h.kind == "article" and h.start <= offset < h.end), None)
+        if article is not None:
+            parts.append(article.label)
+        page = self.page_of(offset)
+        if page:
+            parts.append(f"第{page}页")
+        if article is None:
+            parts.append(f"第{self.line_no(offset)}行")
+        return " · ".join(parts)
+
+    def sentence_at(self, start: int, end: int) -> str:
+        """The verbatim sentence (or table row) holding [start, end)."""
+        stops = "。；;！!？?\n"
+        left = start
+        while left > 0 and self.text[left - 1] not in stops:
+            left -= 1
+        right = end
+        while right < len(self.text) and self.text[right] not in stops:
+            right += 1
+        if right < len(self.text) and self.text[right] in "。；;！!？?":
+            right += 1
+        return self.text[left:right].strip()
+
+
+def fold(text: str) -> str:
+    """Fold full-width forms character by character, so offsets stay the same."""
+    out = []
+    for ch in text:
+        folded = unicodedata.normalize("NFKC", ch)
+        out.append(folded if len(folded) == 1 else ch)
+    return "".join(out)
+
+
+def parse_text(name: str, text: str, pages=None, tables=None) -> ParsedDocument:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    line_starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            line_starts.append(i + 1)
+    doc = ParsedDocument(name=name, text=text, norm=fold(text), line_starts=line_starts,
+                         pages=list(pages or []), tables=list(tables or []))
+    doc.headings = _headings(doc)
+    return doc
+
+
+def _headings(doc: ParsedDocument) -> list[Heading]:
+    found: list[Heading] = []
+    for no, (start, line) in enumerate(doc.lines(), start=1):
+        norm_line = doc.norm[start:start + len(line)]
+        stripped = norm_line.strip()
+        if not stripped:
+            continue
+        if m := CHAPTER_RE.match(norm_line):
+            label = stripped[: stripped.index("章") + 1]
+            found.append(Heading("chapter", label, m.group("title").strip(), start, 0, no))
+        elif m := SECTION_RE.match(norm_line):
+            label = stripped[: stripped.index("节") + 1]
+            found.append(Heading("section", label, m.group("title").strip(), start, 0, no))
+        elif m := ARTICLE_RE.match(norm_line):
+            found.append(Heading("article", m.group("label"), "", start, 0, no))
+        elif (m := ATTACHMENT_RE.match(norm_line)) and len(stripped) <= 40:
+            found.append(Heading("attachment", stripped.split()[0] if stripped else "附件", m.group("title").strip(), start, 0, no))
+        elif len(stripped) <= 40 and ((m := CN_HEADING_RE.match(norm_line)) or (m := PAREN_HEADING_RE.match(norm_line))):
+            label = stripped[: len(stripped) - len(m.group("title").strip())].strip()
+            found.append(Heading("heading", label, m.group("title").strip(), start, 0, no))
+    # Each heading's body runs to the next heading of the same or a higher rank.
+    rank = {"attachment": 0, "chapter": 1, "section": 2, "heading": 2, "article": 3}
+    for i, h in enumerate(found):
+        end = len(doc.text)
+        for later in found[i + 1:]:
+            if rank[later.kind] <= rank[h.kind]:
+                end = later.start
+                break
+        h.end = end
+    return found
+
+
+def read_document(path: Path) -> ParsedDocument:
+    """Load a file with the knowledge-base loader and parse its structure.
+
+    Raises DocumentReadError (bilingual, naming the file) for unreadable files.
+    """
+    path = Path(path)
+    try:
+        from assistant.kb.loaders import LoadError, load_file
+    except ImportError:  # the loader is optional for plain text
+        load_file = None
+        LoadError = OSError  # noqa: N806
+    if load_file is not None:
+        try:
+            loaded = load_file(path)
+        except LoadError as exc:
+            raise DocumentReadError(str(exc)) from exc
+        except Exception as exc:  # a loader bug must not stop the batch either
+            raise DocumentReadError(f"无法读取文件 {path.name}：{exc} / Cannot read file {path.name}: {exc}") from exc
+        return parse_text(path.name, loaded.text, getattr(loaded, "pages", None), getattr(loaded, "tables", None))
+    if path.suffix.lower() not in (".txt", ".md"):
+        raise DocumentReadError(f"无法读取文件 {path.name}：暂不支持该格式 / Cannot read file {path.name}: unsupported format")
+    try:
+        return parse_text(path.name, path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentReadError(f"无法读取文件 {path.name}：{exc} / Cannot read file {path.name}: {exc}") from exc

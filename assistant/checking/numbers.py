@@ -1,0 +1,227 @@
+"""Extract quantities from Chinese filing text: amounts, ages, counts, ranges, terms.
+
+Filings write the same number many ways — "3万元", "30,000元", "人民币叁万元整",
+"三万元" — and ranges as "5至25名" or "五至二十五名". Every quantity keeps the
+sentence it came from, so a finding can quote it verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Chinese digits, including the financial (大写) forms used on money amounts.
+_DIGITS = {
+    "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2,
+    "三": 3, "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6,
+    "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+}
+_SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+_CN_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
+
+# A number written with figures (1,000 / 3.5) or Chinese numerals (叁万 / 二十五).
+NUMBER = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_CHARS}]+)"
+
+# Unit → (quantity kind, multiplier to the base unit: 元 for money).
+_UNITS = {
+    "亿元": ("amount", 100_000_000), "万元": ("amount", 10_000), "元": ("amount", 1),
+    "周岁": ("age", 1), "岁": ("age", 1),
+    "名": ("count", 1), "人": ("count", 1), "个": ("count", 1), "位": ("count", 1), "家": ("count", 1),
+    "年": ("term", 1), "届": ("terms", 1), "次": ("times", 1), "%": ("percent", 1),
+}
+_UNIT_RE = "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
+
+_RANGE_SEP = r"(?:至|到|-|－|~|～|—|–)"
+_RANGE_RE = re.compile(rf"(?P<a>{NUMBER})\s*(?P<ua>{_UNIT_RE})?\s*{_RANGE_SEP}\s*(?P<b>{NUMBER})\s*(?P<unit>{_UNIT_RE})")
+_SINGLE_RE = re.compile(rf"(?P<a>{NUMBER})\s*(?P<unit>{_UNIT_RE})")
+_PERCENT_CN_RE = re.compile(rf"百分之(?P<a>{NUMBER})")
+# Table cells such as "年龄: 72" carry no unit after the number.
+_AGE_CELL_RE = re.compile(r"年龄\s*[:：]\s*(?P<a>\d{1,3})(?!\d)")
+
+# Words around a number that make it a bound rather than a plain value.
+_LOWER_WORDS = ("不少于", "不低于", "不得少于", "不得低于", "至少", "最少", "以上", "及以上")
+_UPPER_WORDS = ("不超过", "不得超过", "不高于", "不得高于", "最高", "最多", "最长", "以下", "以内", "之内", "及以下")
+
+_SENTENCE_END = "。；;！!？?\n"
+
+
+@dataclass
+class Quantity:
+    kind: str  # amount | age | count | term | terms | times | percent
+    value: float  # the single value, or the low end of a range, in base units
+    high: float | None  # the high end of a range, else None
+    unit: str  # the unit as written
+    text: str  # the matched text, verbatim
+    start: int  # offset of the match in the text it was extracted from
+    end: int
+    bound: str | None  # "min" / "max" when the text states a bound ("不少于5名")
+    sentence: str  # the sentence it came from, verbatim
+    sentence_start: int
+
+    @property
+    def is_range(self) -> bool:
+        return self.high is not None
+
+
+def normalize(text: str) -> str:
+    """Full-width digits and punctuation to half-width (NFKC), keeping Chinese as is."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def parse_chinese_number(token: str) -> float | None:
+    """Value of a Chinese numeral ("二十五", "叁万", "贰佰万", "两千零五十") or None."""
+    if not token or any(ch not in _CN_CHARS for ch in token):
+        return None
+    # Digit-by-digit forms such as "二〇二六" (years) have no units at all.
+    if all(ch in _DIGITS for ch in token):
+        if len(token) == 1:
+            return float(_DIGITS[token])
+        return float("".join(str(_DIGITS[ch]) for ch in token))
+    total = 0  # completed 亿/万 sections
+    section = 0  # the current section below 万
+    digit = None  # a digit waiting for its unit
+    for ch in token:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _SMALL_UNITS:
+            # "十五" means 15: a unit with no digit before it counts as one.
+            section += (1 if digit is None else digit) * _SMALL_UNITS[ch]
+            digit = None
+        else:  # 万 / 亿
+            section += digit or 0
+            digit = None
+            if section == 0:
+                section = 1
+            if _BIG_UNITS[ch] > 10_000:
+                total = (total + section) * _BIG_UNITS[ch]
+            else:
+                total += section * _BIG_UNITS[ch]
+            section = 0
+    section += digit or 0
+    return float(total + section)
+
+
+def parse_number(token: str) -> float | None:
+    """Value of a number written with figures or Chinese numerals."""
+    token = token.strip()
+    if not token:
+        return None
+    if token[0].isdigit():
+        try:
+            return float(token.replace(",", ""))
+        except ValueError:
+            return None
+    return parse_chinese_number(token)
+
+
+def _mixed_value(token: str) -> float | None:
+    """Figures followed by a Chinese magnitude inside the number token itself is
+    not possible with NUMBER; this handles "3万" (figure + 万) when the unit is 元."""
+    return parse_number(token)
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[str, int]:
+    left = start
+    while left > 0 and text[left - 1] not in _SENTENCE_END:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] not in _SENTENCE_END:
+        right += 1
+    if right < len(text) and text[right] in "。；;！!？?":
+        right += 1
+    sentence = text[left:right]
+    stripped = sentence.lstrip()
+    return stripped.rstrip(), left + (len(sentence) - len(stripped))
+
+
+def _bound(text: str, start: int, end: int) -> str | None:
+    before = text[max(0, start - 6):start]
+    after = text[end:end + 4]
+    if any(w in before for w in _LOWER_WORDS[:6]) or after.startswith(("以上", "及以上")):
+        return "min"
+    if any(w in before for w in _UPPER_WORDS[:7]) or after.startswith(("以下", "以内", "之内", "及以下")):
+        return "max"
+    return None
+
+
+def _scaled(raw: str, unit: str, text_before_unit: str) -> tuple[str, float] | None:
+    value = parse_number(raw)
+    if value is None:
+        return None
+    kind, multiplier = _UNITS[unit]
+    # "3万元" is split by NUMBER into "3" + "万元"; "叁万元" into "叁万" + "元".
+    return kind, value * multiplier
+
+
+def extract_quantities(text: str, kinds: tuple[str, ...] | None = None) -> list[Quantity]:
+    """All quantities in ``text`` (optionally only the given kinds), in reading order.
+
+    Offsets refer to ``text`` itself; the caller should pass text already run
+    through :func:`normalize` if it wants full-width digits recognised.
+    """
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+
+    def overlaps(s: int, e: int) -> bool:
+        return any(s < te and ts < e for ts, te in taken)
+
+    def add(kind: str, value: float, high: float | None, unit: str, s: int, e: int) -> None:
+        if kinds and kind not in kinds:
+            return
+        sentence, sentence_start = _sentence_around(text, s, e)
+        found.append(Quantity(kind, value, high, unit, text[s:e], s, e, _bound(text, s, e), sentence, sentence_start))
+        taken.append((s, e))
+
+    for m in _RANGE_RE.finditer(text):
+        unit = m.group("unit")
+        a = _scaled(m.group("a"), m.group("ua") or unit, "")
+        b = _scaled(m.group("b"), unit, "")
+        if a is None or b is None:
+            continue
+        # Years such as "2025至2026年" are dates, not terms.
+        if unit == "年" and (a[1] >= 1900 or b[1] >= 1900):
+            taken.append((m.start(), m.end()))
+            continue
+        add(b[0], min(a[1], b[1]), max(a[1], b[1]), unit, m.start(), m.end())
+    for m in _SINGLE_RE.finditer(text):
+        if overlaps(m.start(), m.end()):
+            continue
+        unit = m.group("unit")
+        scaled = _scaled(m.group("a"), unit, "")
+        if scaled is None:
+            continue
+        kind, value = scaled
+        if unit == "年":
+            # "2026年" is a date and "年" after a month/day word is not a term.
+            if value >= 1900 or text[m.end():m.end() + 1] in "月度初底末":
+                continue
+        add(kind, value, None, unit, m.start(), m.end())
+    for m in _PERCENT_CN_RE.finditer(text):
+        if overlaps(m.start(), m.end()):
+            continue
+        value = parse_number(m.group("a"))
+        if value is not None:
+            add("percent", value, None, "%", m.start(), m.end())
+    for m in _AGE_CELL_RE.finditer(text):
+        if overlaps(m.start("a"), m.end("a")):
+            continue
+        add("age", float(m.group("a")), None, "岁", m.start("a"), m.end("a"))
+    found.sort(key=lambda q: q.start)
+    return found
+
+
+def format_amount(yuan: float) -> str:
+    """3万元 / 200万元 / 5000元 — how staff write amounts in a report."""
+    if yuan >= 10_000 and yuan % 100 == 0:
+        wan = yuan / 10_000
+        return f"{wan:g}万元"
+    return f"{yuan:g}元"
+
+
+def format_value(kind: str, value: float) -> str:
+    if kind == "amount":
+        return format_amount(value)
+    unit = {"age": "周岁", "count": "名", "term": "年", "terms": "届", "times": "次", "percent": "%"}.get(kind, "")
+    return f"{value:g}{unit}"

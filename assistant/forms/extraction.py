@@ -1,0 +1,299 @@
+"""Facts for prefilling, read from uploaded documents (rules, no LLM).
+
+Two kinds of document are understood:
+
+* a **charter** (章程): name, 住所, 宗旨, 业务范围, 活动地域, 业务主管单位,
+  登记管理机关, funds, 理事/监事 numbers, which office is the 法定代表人;
+* a **previous annual report** (年度工作报告书) or any other filled form:
+  labelled values such as 个人会员数, 专职工作人员数, 法定代表人, read from the
+  document's tables (label cell, value cell) and from "标签：值" sentences.
+
+Every fact keeps the file name and the quoted sentence (or table cells) it
+came from, so the form can show where each prefilled value comes from.
+Fact keys are the names used in ``fill.document`` in corpus/forms/*.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.forms.validators import FieldError, parse_amount, parse_date
+
+# The self-reference a charter uses for the organization.
+_SELF = r"(?:本会|本团体|本基金会|本单位|本机构|本中心|本院|本校|本社|本所)"
+_BODY_SUFFIX = r"(?:委员会|民政局|民政厅|民政部|局|厅|部|委|办公室|政府|联合会|协会|总会)"
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+@dataclass(frozen=True)
+class DocumentFact:
+    key: str  # e.g. "name", "members_individual" (see fill.document in the form YAML)
+    value: Any  # str, int, Decimal (元) or date
+    file: str  # file name as uploaded
+    quote: str  # the sentence or table cells the value was read from
+    kind: str  # "charter" | "annual_report" | "document"
+
+    def source_text(self) -> str:
+        return f"{self.file}：“{self.quote}”"
+
+
+def small_number(text: str) -> int | None:
+    """'21' / '二十一' / '五' -> int (Chinese numerals below 100, as charters write counts)."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if not text or any(c not in _CN_DIGITS and c != "十" for c in text):
+        return None
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS.get(text)
+
+
+def sentence_around(text: str, start: int, end: int, limit: int = 120) -> str:
+    """The sentence (up to 。；! or a line break) that contains text[start:end]."""
+    left = max(text.rfind(ch, 0, start) for ch in "。；;！\n") + 1
+    rights = [i for i in (text.find(ch, end) for ch in "。；;！\n") if i != -1]
+    right = min(rights) + 1 if rights else len(text)
+    quote = text[left:right].strip()
+    if len(quote) > limit:
+        quote = quote[: limit - 1] + "…"
+    return quote
+
+
+def classify(text: str) -> str:
+    head = text[:300]
+    if "章程" in head or re.search(rf"{_SELF}的?名称(?:为|是|：|:)", text):
+        return "charter"
+    if re.search(r"年度(?:工作)?报告|年检|年度检查", head):
+        return "annual_report"
+    return "document"
+
+
+# --- charters ----------------------------------------------------------------
+
+_ENUM_ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、)\s*(.+?)\s*[；;。，,]?\s*$")
+
+
+def _charter_scope(text: str) -> tuple[str, str] | None:
+    m = re.search(rf"{_SELF}?的?业务范围(?:是|为|包括)?[：:]?", text)
+    if not m:
+        return None
+    rest = text[m.end():]
+    first_line, _, after = rest.partition("\n")
+    inline = first_line.strip().rstrip("。")
+    items: list[str] = []
+    raw_lines: list[str] = []
+    if inline and not _ENUM_ITEM.match(inline):
+        # "业务范围：咨询服务；培训交流。" on one line
+        items = [p.strip() for p in re.split(r"[；;]", inline) if p.strip()]
+        return "；".join(items), sentence_around(text, m.start(), m.end() + len(first_line))
+    for line in (inline + "\n" + after).split("\n"):
+        if not line.strip():
+            if items:
+                # a blank line inside an enumeration is a docx paragraph break; keep going
+                continue
+            continue
+        item = _ENUM_ITEM.match(line)
+        if not item:
+            break
+        items.append(item.group(1).rstrip("；;。，, "))
+        raw_lines.append(line.strip())
+    if not items:
+        return None
+    quote = text[m.start(): m.end()] + "".join(raw_lines[:2]) + ("……" if len(items) > 2 else "")
+    return "；".join(items), quote
+
+
+def extract_charter(text: str, file: str) -> list[DocumentFact]:
+    facts: list[DocumentFact] = []
+
+    def add(key: str, value: Any, m: re.Match, quote: str | None = None) -> None:
+        if value not in (None, ""):
+            facts.append(DocumentFact(key, value, file, quote or sentence_around(text, m.start(), m.end()), "charter"))
+
+    m = re.search(rf"{_SELF}的?(?:中文)?名称(?:为|是|：|:)\s*[“\"]?([^，,。；;（(”\"\n]+)", text)
+    if m:
+        add("name", m.group(1).strip(), m)
+    m = re.search(rf"{_SELF}的?住所(?:设在|设于|位于|在|为|是|：|:)\s*([^。；;\n]+)", text)
+    if m:
+        add("address", m.group(1).strip(), m)
+    m = re.search(rf"{_SELF}的?(?:设立)?宗旨(?:是|为)?[：:]?\s*([^\n]+)", text)
+    if m:
+        add("purpose", m.group(1).strip().rstrip("。").strip(), m)
+    m = re.search(rf"{_SELF}的?活动地域(?:是|为|：|:)\s*([^，,。；;\n]+)", text)
+    if m:
+        add("activity_area", m.group(1).strip(), m)
+    scope = _charter_scope(text)
+    if scope:
+        facts.append(DocumentFact("business_scope", scope[0], file, scope[1], "charter"))
+    m = re.search(rf"业务主管单位(?:是|为|：|:)?\s*([\u4e00-\u9fa5（）()]{{2,40}}?{_BODY_SUFFIX})(?=[，,。；;、和的\s]|$)", text)
+    if m:
+        add("supervisory_unit", m.group(1), m)
+    m = re.search(r"登记管理机关(?:是|为|：|:)?\s*([\u4e00-\u9fa5]{2,30}?(?:民政局|民政厅|民政部))", text)
+    if m:
+        add("registration_authority", m.group(1), m)
+    m = re.search(r"(?:注册资金|活动资金|开办资金|原始基金)(?:数额)?(?:为|是|：|:)?\s*((?:人民币)?\s*[0-9][0-9,，.]*\s*(?:万元|元|万))", text)
+    if m:
+        try:
+            add("funds_yuan", parse_amount(m.group(1), "元"), m)
+        except FieldError:
+            pass
+        src = re.search(r"来源(?:为|是|：|:)\s*([^，,。；;（(\n]+)", text[m.end(): m.end() + 120])
+        if src:
+            add("funds_source", src.group(1).strip(), m, sentence_around(text, m.start(), m.end()))
+    m = re.search(r"理事会由\s*([0-9一二三四五六七八九十两]+)\s*(?:名)?\s*(?:至|到|-|—|~|－)\s*([0-9一二三四五六七八九十两]+)\s*名理事组成", text)
+    if m:
+        add("council_size", small_number(m.group(2)), m)
+    else:
+        m = re.search(r"理事会由\s*([0-9一二三四五六七八九十两]+)\s*名理事组成", text)
+        if m:
+            add("council_size", small_number(m.group(1)), m)
+    m = re.search(r"(?:设监事会，由\s*([0-9一二三四五六七八九十两]+)\s*名监事组成|设监事\s*([0-9一二三四五六七八九十两]+)\s*名)", text)
+    if m:
+        add("supervisors", small_number(m.group(1) or m.group(2)), m)
+    m = re.search(rf"(?:{_SELF})?(会长|理事长|院长|校长|主任|执行理事)为{_SELF}?的?法定代表人", text) or \
+        re.search(rf"法定代表人由{_SELF}?(会长|理事长|院长|校长|主任)担任", text)
+    if m:
+        add("legal_rep_title", m.group(1), m)
+    kind = _org_type_from_text(text, facts)
+    if kind:
+        facts.append(DocumentFact("org_type", kind[0], file, kind[1], "charter"))
+    return facts
+
+
+def _org_type_from_text(text: str, facts: list[DocumentFact]) -> tuple[str, str] | None:
+    name = next((f.value for f in facts if f.key == "name"), "")
+    if name.endswith("基金会"):
+        return "基金会", f"名称“{name}”"
+    m = re.search(r"(社会服务机构|民办非企业单位|社会团体)法人", text) or re.search(r"是依法登记的(社会服务机构|民办非企业单位|社会团体)", text)
+    if m:
+        kind = "社会团体" if m.group(1) == "社会团体" else "社会服务机构"
+        return kind, sentence_around(text, m.start(), m.end())
+    return None
+
+
+# --- labelled values (annual reports, forms) ---------------------------------
+
+# fact key -> (label pattern, value kind)
+LABELS: dict[str, tuple[str, str]] = {
+    "uscc": (r"统一社会信用代码", "code"),
+    "name": (r"(?:社会组织|单位|组织)名称|名称", "text"),
+    "org_type": (r"(?:组织|单位|社会组织)类型", "text"),
+    "legal_rep_name": (r"法定代表人(?:姓名)?", "person"),
+    "members_individual": (r"个人会员(?:数|人数|数量)?", "count"),
+    "members_unit": (r"单位会员(?:数|数量)?", "count"),
+    "staff_fulltime": (r"专职(?:工作)?人员(?:数|人数)?", "count"),
+    "standing_directors": (r"常务理事(?:人数|数)", "count"),
+    "directors": (r"(?<!常务)理事(?:人数|数)|理事会成员(?:人数|数)", "count"),
+    "council_meetings": (r"(?:召开)?理事会(?:会议)?(?:召开)?次数", "count"),
+    "party_members": (r"(?:正式)?党员(?:人数|数)", "count"),
+    "address": (r"住所|办公地址", "text"),
+    "postal_code": (r"邮政编码|邮编", "text"),
+    "phone": (r"联系电话|电话", "text"),
+    "founding_date": (r"成立(?:登记)?日期|登记日期", "date"),
+    "registration_authority": (r"登记管理机关", "text"),
+    "supervisory_unit": (r"业务主管单位", "text"),
+    "funds_yuan": (r"注册资金|活动资金|开办资金|原始基金", "amount"),
+}
+
+_VALUE_PATTERNS = {
+    "code": r"[0-9A-Za-z]{18}",
+    "count": r"\d+",
+    "person": r"[\u4e00-\u9fa5·]{2,6}",
+    "date": r"\d{4}\s*(?:年|-|/|\.)\s*\d{1,2}\s*(?:月|-|/|\.)\s*\d{1,2}\s*日?",
+    "amount": r"(?:人民币)?\s*[0-9][0-9,，.]*\s*(?:万元|元|万)?",
+    "text": r"[^，,；;。\n｜|]+",
+}
+
+
+def _convert(kind: str, raw: str, label: str) -> Any:
+    raw = raw.strip()
+    if kind == "count":
+        return int(raw)
+    if kind == "date":
+        return parse_date(raw)
+    if kind == "amount":
+        return parse_amount(raw, "万元" if "万元" in label else "元")
+    if kind == "code":
+        return raw.upper()
+    return raw
+
+
+def _label_matches(cell: str, label_pattern: str) -> bool:
+    cleaned = re.sub(r"[（(][^）)]*[）)]|[：:\s*＊]", "", cell)
+    return re.fullmatch(label_pattern, cleaned) is not None
+
+
+def extract_labelled(loaded_text: str, tables: list[list[list[str]]], file: str, kind: str) -> list[DocumentFact]:
+    facts: dict[str, DocumentFact] = {}
+    # 1. tables laid out like paper forms: label cell followed by its value cell
+    for table in tables:
+        for row in table:
+            for i in range(len(row) - 1):
+                for key, (pattern, vkind) in LABELS.items():
+                    if key in facts or not _label_matches(row[i], pattern):
+                        continue
+                    value_text = row[i + 1].strip()
+                    m = re.match(_VALUE_PATTERNS[vkind], value_text)
+                    if not value_text or not m:
+                        continue
+                    try:
+                        value = _convert(vkind, m.group(0), row[i])
+                    except (FieldError, ValueError):
+                        continue
+                    facts[key] = DocumentFact(key, value, file, f"{row[i]}｜{value_text}", kind)
+                    break
+    # 2. "标签：值" or "标签为值" in running text
+    for key, (pattern, vkind) in LABELS.items():
+        if key in facts:
+            continue
+        if vkind in ("count", "amount"):
+            joiner = r"\s*(?:为|是|共|共计|：|:)?\s*(?:有)?\s*"
+        else:
+            joiner = r"\s*(?:为|是|：|:)\s*"
+        m = re.search(rf"(?<![\u4e00-\u9fa5])(?:{pattern}){joiner}({_VALUE_PATTERNS[vkind]})", loaded_text) \
+            or re.search(rf"(?:{pattern}){joiner}({_VALUE_PATTERNS[vkind]})", loaded_text)
+        if not m or not m.group(1).strip():
+            continue
+        label = loaded_text[m.start(): m.start(1)]
+        try:
+            value = _convert(vkind, m.group(1), label)
+        except (FieldError, ValueError):
+            continue
+        facts[key] = DocumentFact(key, value, file, sentence_around(loaded_text, m.start(), m.end()), kind)
+    return list(facts.values())
+
+
+# --- entry point -------------------------------------------------------------
+
+
+def extract_facts(text: str, tables: list[list[list[str]]], file: str) -> list[DocumentFact]:
+    """All facts one document provides, charter or labelled form."""
+    kind = classify(text)
+    if kind == "charter":
+        return extract_charter(text, file)
+    return extract_labelled(text, tables, file, kind)
+
+
+def extract_from_file(path: str | Path, display_name: str | None = None) -> list[DocumentFact]:
+    """Load a file with the knowledge-base loader and extract its facts.
+
+    Raises ``assistant.kb.loaders.LoadError`` (bilingual) for unreadable files.
+    """
+    from assistant.kb.loaders import load_file
+
+    loaded = load_file(path)
+    return extract_facts(loaded.text, loaded.tables, display_name or Path(path).name)
+
+
+def facts_as_values(facts: list[DocumentFact]) -> dict[str, Any]:
+    """First value per key (handy for tests and the eval)."""
+    out: dict[str, Any] = {}
+    for fact in facts:
+        out.setdefault(fact.key, fact.value)
+    return out
+

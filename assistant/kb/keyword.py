@@ -1,0 +1,151 @@
+"""Keyword stage: BM25 over jieba tokens, persisted next to Chroma.
+
+The index file holds each chunk's tokens and the few metadata fields used by
+filters, keyed by the same chunk ids as Chroma. The BM25 matrix itself is
+rebuilt in memory on load and after changes (seconds for tens of thousands of
+chunks), so the file can never disagree with the scores. Writes are atomic
+(temp file + rename): a kill at any moment leaves the previous or the new file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from assistant.kb.schema import Chunk
+
+# Words jieba's general dictionary splits but this field uses as units.
+DOMAIN_WORDS = (
+    "社会组织", "社会团体", "社会服务机构", "民办非企业单位", "基金会", "登记管理机关", "业务主管单位",
+    "原始基金", "活动资金", "开办资金", "法定代表人", "理事会", "常务理事会", "监事会", "会员代表大会",
+    "行业协会", "异地商会", "行业协会商会", "公开募捐", "非公募", "公募", "年度工作报告", "年检", "章程核准",
+    "变更登记", "注销登记", "成立登记", "清算", "党建引领", "新型研发机构", "僵尸型", "专项基金", "换届",
+    "慈善组织", "志愿服务", "评估等级", "业务范围", "住所",
+)
+STOPWORDS = set("的 了 和 与 及 或 等 在 是 对 为 把 被 将 于 以 之 其 并 也 而 就 都 要 应 由 从 向 中 上 下 有 无 "
+                "哪些 什么 怎么 如何 多少 是否 吗 呢 哪 一 个 这 那 该 此 各 本 请问 规定".split())
+RE_TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
+RE_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def _jieba():
+    global _jieba_ready
+    import jieba
+
+    with _jieba_lock:
+        if not _jieba_ready:
+            jieba.setLogLevel(60)
+            for word in DOMAIN_WORDS:
+                jieba.add_word(word, freq=200000)
+            _jieba_ready = True
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode words plus CJK character bigrams.
+
+    Bigrams let unknown names (“沪社星耀”) and 文号 fragments match even where
+    jieba segments them differently in the query and in the document.
+    """
+    words = [w.lower() for w in _jieba().lcut_for_search(text) if w.strip() and RE_TOKEN_OK.search(w)]
+    tokens = [w for w in words if w not in STOPWORDS]
+    for run in RE_CJK_RUN.findall(text):
+        tokens.extend("§" + run[i:i + 2] for i in range(len(run) - 1))
+    return tokens
+
+
+class KeywordIndex:
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.entries: dict[str, dict] = {}  # chunk id -> {"tokens": [...], "doc_id", "doc_type", "issuers", "date_int"}
+        self._bm25 = None
+        self._ids: list[str] = []
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, path: Path) -> "KeywordIndex":
+        index = cls(path)
+        if path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            index.entries = data.get("entries", {})
+        return index
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".bm25-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"version": 1, "entries": self.entries}, f, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
+
+    # --- writes -----------------------------------------------------------------
+    def add(self, chunks: list[Chunk]) -> None:
+        for chunk in chunks:
+            md = chunk.metadata
+            self.entries[chunk.id] = {
+                "tokens": tokenize(chunk.index_text),
+                "doc_id": md["doc_id"],
+                "doc_type": md["doc_type"],
+                "issuers": md["issuers"],
+                "date_int": md["date_int"],
+            }
+        self._bm25 = None
+
+    def delete_ids(self, ids) -> None:
+        for cid in ids:
+            self.entries.pop(cid, None)
+        self._bm25 = None
+
+    def delete_document(self, doc_id: str) -> None:
+        self.delete_ids([cid for cid, e in self.entries.items() if e["doc_id"] == doc_id])
+
+    def reset(self) -> None:
+        self.entries = {}
+        self._bm25 = None
+
+    def ids(self) -> set[str]:
+        return set(self.entries)
+
+    # --- search -----------------------------------------------------------------
+    def _index(self):
+        with self._lock:
+            if self._bm25 is None and self.entries:
+                import bm25s
+
+                self._ids = list(self.entries)
+                bm25 = bm25s.BM25()
+                bm25.index([self.entries[i]["tokens"] for i in self._ids], show_progress=False)
+                self._bm25 = bm25
+            return self._bm25
+
+    def search(self, query: str, n: int, allowed=None) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) best first; ``allowed(entry) -> bool`` filters."""
+        bm25 = self._index()
+        tokens = tokenize(query)
+        if bm25 is None or not tokens:
+            return []
+        scores = bm25.get_scores(tokens)
+        order = np.argsort(-scores)
+        hits: list[tuple[str, float]] = []
+        for i in order:
+            if scores[i] <= 0:
+                break
+            cid = self._ids[i]
+            if allowed is not None and not allowed(self.entries[cid]):
+                continue
+            hits.append((cid, float(scores[i])))
+            if len(hits) >= n:
+                break
+        return hits

@@ -1,0 +1,137 @@
+"""Numbered passages and the token-budgeted context given to the model."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, replace
+
+from langchain_core.documents import Document
+
+from assistant.kb.schema import ISSUER_SEP
+from assistant.llm.backends import strip_control_tokens
+from assistant.qa.text import CJK_RE
+
+# The context block's own delimiters; removed from passage text so a document
+# cannot pretend that the data block has ended.
+CONTEXT_END = "【资料结束】"
+_DELIMITER_RE = re.compile(r"【资料(?:结束)?】")
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk as the answer cites it: ``[n]`` is its number in the context."""
+
+    n: int
+    text: str
+    title: str = ""
+    doc_number: str = ""
+    issuers: str = ""
+    date: str = ""
+    doc_type: str = ""
+    section: str = ""
+    article: str = ""
+    source: str = ""
+    chunk_id: str = ""
+    score: float = 0.0
+
+    @classmethod
+    def from_document(cls, n: int, doc: Document) -> "Passage":
+        md = doc.metadata
+        return cls(
+            n=n,
+            text=doc.page_content,
+            title=str(md.get("title", "") or ""),
+            doc_number=str(md.get("doc_number", "") or ""),
+            issuers=str(md.get("issuers", "") or ""),
+            date=str(md.get("date", "") or ""),
+            doc_type=str(md.get("doc_type", "") or ""),
+            section=str(md.get("section", "") or ""),
+            article=str(md.get("article", "") or ""),
+            source=str(md.get("source", "") or ""),
+            chunk_id=str(md.get("chunk_id", "") or ""),
+            score=float(md.get("score", 0.0) or 0.0),
+        )
+
+    @property
+    def location(self) -> str:
+        """Section path, ending with the article when the section does not already name it."""
+        if self.article and self.article not in self.section:
+            return f"{self.section} > {self.article}" if self.section else self.article
+        return self.section
+
+    @property
+    def label(self) -> str:
+        """《title》（文号） location — how a citation names its passage."""
+        head = f"《{self.title}》" if self.title else self.source
+        if self.doc_number:
+            head += f"（{self.doc_number}）"
+        if self.location:
+            head += f" {self.location}"
+        return head
+
+    @property
+    def first_issuer(self) -> str:
+        return self.issuers.split(ISSUER_SEP)[0] if self.issuers else ""
+
+    @property
+    def evidence(self) -> str:
+        """Everything a cited fact may come from: the text plus the document's own facts."""
+        return "\n".join([self.text, self.title, self.doc_number, self.issuers, self.date, self.section])
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def estimate_tokens(text: str) -> int:
+    """Qwen2.5 tokens for ``text``, estimated without loading the tokenizer.
+
+    Calibrated on the seed notices and regulations against the GGUF's own
+    tokenizer (see eval/README.md, "Q&A"): ~0.68 tokens per CJK character and
+    ~0.3 per other character; rounded up so the budget errs on the safe side.
+    """
+    cjk = len(CJK_RE.findall(text))
+    return math.ceil(cjk * 0.72 + (len(text) - cjk) * 0.32)
+
+
+def clean_passage_text(text: str) -> str:
+    """Passage text as it goes into the prompt: data only, no control tokens or our delimiters."""
+    text = strip_control_tokens(text)
+    text = _DELIMITER_RE.sub("", text)
+    text = re.sub(r"\n\s*\n+", "\n", text)
+    return text.strip()
+
+
+def format_passage(p: Passage, text: str | None = None) -> str:
+    issuer = f"{p.first_issuer} " if p.first_issuer else ""
+    return f"[{p.n}] {issuer}{p.label}\n{clean_passage_text(text if text is not None else p.text)}"
+
+
+def assemble_context(passages: list[Passage], token_budget: int) -> tuple[list[Passage], str]:
+    """Pick passages in rank order while they fit in ``token_budget``.
+
+    The first passage is always kept (cut to the budget if it alone is too
+    long): answering from a truncated best passage beats answering from none.
+    Returns the kept passages and the context text.
+    """
+    kept: list[Passage] = []
+    blocks: list[str] = []
+    used = 0
+    for p in passages:
+        p = replace(p, n=len(kept) + 1)  # numbers follow the context, without gaps
+        block = format_passage(p)
+        cost = estimate_tokens(block) + 2
+        if used + cost > token_budget:
+            if kept:
+                continue  # a later, shorter passage may still fit
+            # Cut the best passage to the budget.
+            room = max(token_budget - estimate_tokens(format_passage(p, "")) - 2, 20)
+            text = clean_passage_text(p.text)
+            while text and estimate_tokens(text) > room:
+                text = text[: int(len(text) * 0.9)]
+            block = format_passage(p, text + "……")
+            cost = estimate_tokens(block) + 2
+        kept.append(p)
+        blocks.append(block)
+        used += cost
+    return kept, "\n\n".join(blocks)

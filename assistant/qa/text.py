@@ -1,0 +1,105 @@
+"""Pure text helpers for Chinese answers and passages."""
+
+from __future__ import annotations
+
+import re
+
+# Sentence ends. A citation marker written after the full stop ("……。[1]") is
+# moved back onto the sentence it follows (see split_sentences).
+_SENTENCE_RE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+|\n|$)")
+_LEADING_MARKERS_RE = re.compile(r"^\s*((?:\[\d+\])+)")
+_WS_RE = re.compile(r"[\s\u3000]+")
+_MARKUP_RE = re.compile(r"[*#`>]|-{3,}")
+
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split Chinese text into sentences, keeping punctuation and trailing [n] markers."""
+    parts = [m.group(0) for m in _SENTENCE_RE.finditer(text) if m.group(0).strip()]
+    out: list[str] = []
+    for part in parts:
+        lead = _LEADING_MARKERS_RE.match(part)
+        if lead and out:
+            out[-1] = out[-1].rstrip("\n") + lead.group(1)
+            part = part[lead.end():]
+        if part.strip():
+            out.append(part)
+    return out
+
+
+def normalize(text: str) -> str:
+    """Whitespace- and markup-free form used for verbatim comparison.
+
+    Passages keep page breaks and Markdown emphasis from their source files; a
+    quote is verbatim when it matches once those are ignored.
+    """
+    return _WS_RE.sub("", _MARKUP_RE.sub("", text))
+
+
+def cjk_bigrams(text: str) -> set[str]:
+    chars = "".join(CJK_RE.findall(text))
+    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+def overlap(sentence: str, passage: str) -> float:
+    """Share of the sentence's CJK bigrams that also occur in the passage."""
+    grams = cjk_bigrams(sentence)
+    if not grams:
+        return 0.0
+    return len(grams & cjk_bigrams(passage)) / len(grams)
+
+
+# Quoted spans that name or cite something and therefore must be verbatim.
+_QUOTE_RES = [
+    re.compile(r"“([^”]{2,80})”"),
+    re.compile(r"\"([^\"]{2,80})\""),
+    re.compile(r"「([^」]{2,80})」"),
+    re.compile(r"『([^』]{2,80})』"),
+]
+_TITLE_RE = re.compile(r"《([^》]{2,80})》")
+
+
+def quoted_spans(text: str) -> list[str]:
+    spans: list[str] = []
+    for regex in _QUOTE_RES:
+        spans.extend(m.group(1) for m in regex.finditer(text))
+    return spans
+
+
+def titles(text: str) -> list[str]:
+    return [m.group(1) for m in _TITLE_RE.finditer(text)]
+
+
+_ARABIC_NUMBER_RE = re.compile(r"\d+(?:[.．]\d+)?")
+# Runs of two or more Chinese numerals ("三十", "二〇二六", "十五五"); a single
+# 一/二 is too often part of an ordinary word (统一, 一批) to be a fact.
+_CN_NUMBER_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]{2,}")
+_MARKER_RE = re.compile(r"\[\d+\]")
+
+
+def numbers(text: str) -> list[str]:
+    """Numbers stated in the text (citation markers excluded)."""
+    text = _MARKER_RE.sub("", text)
+    found = [m.group(0).replace("．", ".") for m in _ARABIC_NUMBER_RE.finditer(text)]
+    found += [m.group(0) for m in _CN_NUMBER_RE.finditer(text) if m.group(0) not in _NOT_NUMBERS]
+    return found
+
+
+# Numeral runs that are ordinary words, not stated quantities.
+_NOT_NUMBERS = {"一一", "万一", "千万", "十分"}
+
+
+def best_sentence(passage: str, reference: str) -> str:
+    """The passage sentence that best overlaps ``reference`` (ties: the earlier one)."""
+    sentences = [s.strip() for s in split_sentences(passage) if len(normalize(s)) >= 4]
+    if not sentences:
+        return passage.strip()
+    ref = cjk_bigrams(reference)
+    best, best_score = sentences[0], -1.0
+    for sentence in sentences:
+        grams = cjk_bigrams(sentence)
+        score = len(grams & ref) / (len(grams) ** 0.5 or 1.0)
+        if score > best_score:
+            best, best_score = sentence, score
+    return best

@@ -1,0 +1,102 @@
+"""The service container: builds each component once, from the settings, and
+hands components to the services that need them (PrivateGPT style).
+
+The CLI, the UI, the eval runner and the tests all go through ``Services``;
+nothing else constructs embeddings, stores or models. Components are built
+lazily so that, e.g., ``python -m assistant check`` never loads the LLM.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from assistant.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # imports for type checkers only; real imports stay lazy
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models.chat_models import BaseChatModel
+
+    from assistant.kb.ingest import IngestService
+    from assistant.kb.keyword import KeywordIndex
+    from assistant.kb.retriever import HybridRetriever
+    from assistant.kb.store import ChunkStore
+
+
+class Services:
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or load_settings()
+
+    # --- knowledge base -------------------------------------------------
+    @cached_property
+    def embeddings(self) -> "Embeddings":
+        from assistant.kb.embeddings import build_embeddings
+
+        return build_embeddings(self.settings)
+
+    @cached_property
+    def store(self) -> "ChunkStore":
+        from assistant.kb.store import ChunkStore
+
+        return ChunkStore.from_settings(self.settings, self.embeddings)
+
+    @cached_property
+    def keyword_index(self) -> "KeywordIndex":
+        from assistant.kb.keyword import KeywordIndex
+
+        return KeywordIndex.load(self.settings.keyword_index_path)
+
+    @cached_property
+    def retriever(self) -> "HybridRetriever":
+        from assistant.kb.retriever import HybridRetriever
+
+        return HybridRetriever(
+            store=self.store,
+            keyword_index=self.keyword_index,
+            k=self.settings.retrieval.k,
+            candidates=self.settings.retrieval.candidates,
+            rrf_k=self.settings.retrieval.rrf_k,
+        )
+
+    @cached_property
+    def ingest(self) -> "IngestService":
+        from assistant.kb.ingest import IngestService
+
+        return IngestService(
+            settings=self.settings,
+            store=self.store,
+            keyword_index=self.keyword_index,
+        )
+
+    # --- generation -----------------------------------------------------
+    @cached_property
+    def llm(self) -> "BaseChatModel | None":
+        """The chat model for the configured backend, or None for backend 'none'."""
+        from assistant.llm.backends import build_chat_model
+
+        return build_chat_model(self.settings)
+
+    @cached_property
+    def qa(self):
+        from assistant.qa.service import QAService
+
+        return QAService(settings=self.settings, retriever=self.retriever, llm=self.llm)
+
+    # --- drafting, checking, forms ---------------------------------------
+    @cached_property
+    def drafter(self):
+        from assistant.drafting.service import DraftingService
+
+        return DraftingService(settings=self.settings, retriever_factory=lambda: self.retriever, llm_factory=lambda: self.llm)
+
+    @cached_property
+    def checker(self):
+        from assistant.checking.service import CheckingService
+
+        return CheckingService(settings=self.settings, embeddings_factory=lambda: self.embeddings)
+
+    @cached_property
+    def filler(self):
+        from assistant.forms.service import FormFillingService
+
+        return FormFillingService(settings=self.settings, retriever_factory=lambda: self.retriever, llm_factory=lambda: self.llm)

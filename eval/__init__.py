@@ -1,0 +1,1 @@
+"""Quality evaluations: `python -m eval retrieval|qa|drafting|checking|filling`."""

@@ -1,0 +1,25 @@
+"""Shared fixtures. Tests that need ../shared skip with a clear reason when it is absent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import PROJECT_ROOT, Settings, load_settings
+
+SHARED_DIR = PROJECT_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED_DIR / "seeds").is_dir():
+        pytest.skip(f"../shared is not present beside the checkout ({SHARED_DIR}); "
+                    "these tests read the shared regulations and seeds in place")
+    return SHARED_DIR
+
+
+@pytest.fixture
+def tmp_settings(tmp_path: Path) -> Settings:
+    """Settings whose data directory is private to the test (the corpus stays the repo's)."""
+    return load_settings(data_dir=tmp_path / "data")

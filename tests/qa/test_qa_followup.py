@@ -1,0 +1,41 @@
+"""Deterministic follow-up rewriting and comparison detection."""
+
+from assistant.qa.followup import detect_comparison, is_followup, resolve_history, rewrite_followup
+
+
+def test_place_follow_up_swaps_the_place_into_the_previous_question():
+    assert (
+        rewrite_followup("那长宁区呢？", "2026年上海市社会组织工作要点对党建提出了哪些要求？")
+        == "2026年长宁区社会组织工作要点对党建提出了哪些要求？"
+    )
+
+
+def test_org_type_follow_up_swaps_the_org_type():
+    assert rewrite_followup("那基金会呢？", "社会团体的章程应当包括哪些事项？") == "基金会的章程应当包括哪些事项？"
+
+
+def test_follow_up_without_a_swappable_entity_keeps_the_previous_question_as_context():
+    rewritten = rewrite_followup("活动资金呢？", "成立社会团体需要多少会员？")
+    assert "活动资金" in rewritten and "成立社会团体需要多少会员" in rewritten
+
+
+def test_standalone_questions_are_left_alone():
+    question = "基金会的理事会由多少名理事组成？"
+    assert not is_followup(question)
+    assert rewrite_followup(question, "社会团体的章程应当包括哪些事项？") == question
+
+
+def test_follow_up_of_a_follow_up_resolves_through_the_chain():
+    resolved = resolve_history(["社会团体的章程应当包括哪些事项？", "那基金会呢？", "那民办非企业单位呢？"])
+    assert resolved == "民办非企业单位的章程应当包括哪些事项？"
+
+
+def test_first_question_has_nothing_to_resolve_against():
+    assert rewrite_followup("那长宁区呢？", None) == "那长宁区呢？"
+
+
+def test_comparison_needs_a_comparing_word_and_two_places():
+    assert detect_comparison("上海市和长宁区的工作要点在党建方面有什么不同？").sides == ["上海市", "长宁区"]
+    assert detect_comparison("市级和长宁区分别对社区社会组织提出了什么要求？").sides == ["上海市", "长宁区"]
+    assert detect_comparison("长宁区对社区社会组织有什么要求？") is None
+    assert detect_comparison("社区社会组织和社会团体有什么不同？") is None
