@@ -164,6 +164,7 @@ def parse_text(name: str, text: str, pages=None, tables=None) -> ParsedDocument:
 
 def _headings(doc: ParsedDocument) -> list[Heading]:
     found: list[Heading] = []
+    in_article = False  # （一）… lines inside an article are list items, not headings
     for no, (start, line) in enumerate(doc.lines(), start=1):
         norm_line = doc.norm[start:start + len(line)]
         stripped = norm_line.strip()
@@ -172,14 +173,20 @@ def _headings(doc: ParsedDocument) -> list[Heading]:
         if m := CHAPTER_RE.match(norm_line):
             label = stripped[: stripped.index("章") + 1]
             found.append(Heading("chapter", label, m.group("title").strip(), start, 0, no))
+            in_article = False
         elif m := SECTION_RE.match(norm_line):
             label = stripped[: stripped.index("节") + 1]
             found.append(Heading("section", label, m.group("title").strip(), start, 0, no))
+            in_article = False
         elif m := ARTICLE_RE.match(norm_line):
             found.append(Heading("article", m.group("label"), "", start, 0, no))
+            in_article = True
         elif (m := ATTACHMENT_RE.match(norm_line)) and len(stripped) <= 40:
-            found.append(Heading("attachment", stripped.split()[0] if stripped else "附件", m.group("title").strip(), start, 0, no))
-        elif len(stripped) <= 40 and ((m := CN_HEADING_RE.match(norm_line)) or (m := PAREN_HEADING_RE.match(norm_line))):
+            label = re.match(r"附件\s*[\d一二三四五六七八九十]*", stripped).group(0)
+            found.append(Heading("attachment", label, m.group("title").strip(), start, 0, no))
+            in_article = False
+        elif (not in_article and len(stripped) <= 40 and not stripped.endswith(("；", ";", "。", "，", ","))
+              and ((m := CN_HEADING_RE.match(norm_line)) or (m := PAREN_HEADING_RE.match(norm_line)))):
             label = stripped[: len(stripped) - len(m.group("title").strip())].strip()
             found.append(Heading("heading", label, m.group("title").strip(), start, 0, no))
     # Each heading's body runs to the next heading of the same or a higher rank.

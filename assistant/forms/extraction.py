@@ -79,9 +79,15 @@ _ENUM_ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]
 
 
 def _charter_scope(text: str) -> tuple[str, str] | None:
-    m = re.search(rf"{_SELF}?的?业务范围(?:是|为|包括)?[：:]?", text)
-    if not m:
-        return None
+    # The chapter heading "第二章 业务范围" also contains the words: try each mention.
+    for m in re.finditer(rf"{_SELF}的?业务范围(?:是|为|包括)?[：:]?|业务范围(?:是|为|包括)?[：:]", text):
+        found = _scope_after(text, m)
+        if found:
+            return found
+    return None
+
+
+def _scope_after(text: str, m: re.Match) -> tuple[str, str] | None:
     rest = text[m.end():]
     first_line, _, after = rest.partition("\n")
     inline = first_line.strip().rstrip("。")

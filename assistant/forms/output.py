@@ -57,8 +57,13 @@ def _shade(cell, fill: str = "E7E6E6") -> None:
 
 
 def _write(cell, text: str, bold: bool = False, font: str = BODY_FONT, size: float = 11) -> None:
-    cell.text = ""
+    # Empty the cell completely (merged cells keep the paragraphs of every part;
+    # ``cell.text = ""`` would leave a run without fonts).
+    for extra in cell.paragraphs[1:]:
+        extra._element.getparent().remove(extra._element)
     paragraph = cell.paragraphs[0]
+    for run in paragraph.runs:
+        run._element.getparent().remove(run._element)
     for i, line in enumerate((text or "").split("\n")):
         if i:
             paragraph = cell.add_paragraph()

@@ -103,7 +103,7 @@ def parse_id_number(raw: str, today: date | None = None) -> IdNumberInfo:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise FieldError(f"居民身份证号码中的出生日期“{number[6:14]}”不是有效日期。") from None
-    if birth.year < 1900 or birth > (today or date.today()):
+    if birth.year < 1800 or birth > (today or date.today()):
         raise FieldError(f"居民身份证号码中的出生日期“{number[6:14]}”不合理。")
     expected = id_check_char(number[:17])
     if number[17] != expected:

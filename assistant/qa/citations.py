@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 
 from assistant.qa.passages import Passage
 from assistant.qa.text import (
+    CJK_RE,
     best_sentence,
+    claim_text,
     normalize,
     numbers,
     overlap,
@@ -38,6 +40,9 @@ MARKER_RE = re.compile(r"\[(\d+)\]")
 # passage it cites (measured on the eval set: grounded sentences from the local
 # model score 0.5–1.0; sentences citing an unrelated passage score < 0.2).
 MIN_SUPPORT_OVERLAP = 0.3
+
+# A cited sentence must assert something beyond titles and 文号.
+MIN_CLAIM_CHARS = 4
 
 REFUSAL_PHRASES = ("没有找到", "未找到", "没有提到", "未提及", "没有相关", "无法回答", "无法确定", "没有明确", "未涉及", "没有涉及")
 
@@ -129,7 +134,8 @@ def verify_answer(raw_answer: str, passages: list[Passage], min_overlap: float =
                     Removal(f"[{n}]", "quote_not_verbatim", sentence.strip(), "；".join(bad_quotes))
                 )
                 continue
-            if overlap(plain, passage.text) < min_overlap:
+            claim = claim_text(plain)
+            if len(CJK_RE.findall(claim)) < MIN_CLAIM_CHARS or overlap(claim, passage.text) < min_overlap:
                 result.removed.append(Removal(f"[{n}]", "not_supported", sentence.strip()))
                 continue
             valid.append(n)

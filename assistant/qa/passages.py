@@ -87,11 +87,11 @@ def estimate_tokens(text: str) -> int:
     """Qwen2.5 tokens for ``text``, estimated without loading the tokenizer.
 
     Calibrated on the seed notices and regulations against the GGUF's own
-    tokenizer (see eval/README.md, "Q&A"): ~0.68 tokens per CJK character and
+    tokenizer (see eval/README.md, "Q&A"): ~0.6 tokens per CJK character and
     ~0.3 per other character; rounded up so the budget errs on the safe side.
     """
     cjk = len(CJK_RE.findall(text))
-    return math.ceil(cjk * 0.72 + (len(text) - cjk) * 0.32)
+    return math.ceil(cjk * 0.62 + (len(text) - cjk) * 0.32)
 
 
 def clean_passage_text(text: str) -> str:
@@ -103,8 +103,12 @@ def clean_passage_text(text: str) -> str:
 
 
 def format_passage(p: Passage, text: str | None = None) -> str:
-    issuer = f"{p.first_issuer} " if p.first_issuer else ""
-    return f"[{p.n}] {issuer}{p.label}\n{clean_passage_text(text if text is not None else p.text)}"
+    """``[n]（《title》 section）text`` — a short header: the small model copies long ones."""
+    where = f"《{p.title}》" if p.title else ""
+    if p.location:
+        where += f" {p.location.split(' > ')[-1]}" if p.doc_type == "regulation" else f" {p.location}"
+    header = f"[{p.n}]（{where.strip()}）" if where.strip() else f"[{p.n}]"
+    return f"{header}{clean_passage_text(text if text is not None else p.text)}"
 
 
 def assemble_context(passages: list[Passage], token_budget: int) -> tuple[list[Passage], str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+_TITLE_RE = re.compile(r"《([^》]{2,80})》")
+
 # Sentence ends. A citation marker written after the full stop ("……。[1]") is
 # moved back onto the sentence it follows (see split_sentences).
 _SENTENCE_RE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+|\n|$)")
@@ -50,6 +52,18 @@ def overlap(sentence: str, passage: str) -> float:
     return len(grams & cjk_bigrams(passage)) / len(grams)
 
 
+_DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[（(]\d{4}[〕\]）)]\d+号")
+
+
+def claim_text(sentence: str) -> str:
+    """The sentence without document titles and 文号: what it actually asserts.
+
+    A line that only repeats a passage's header ("《…》（…号）") asserts nothing
+    and must not count as supported by that passage.
+    """
+    return _DOC_NUMBER_RE.sub("", _TITLE_RE.sub("", sentence))
+
+
 # Quoted spans that name or cite something and therefore must be verbatim.
 _QUOTE_RES = [
     re.compile(r"“([^”]{2,80})”"),
@@ -57,7 +71,6 @@ _QUOTE_RES = [
     re.compile(r"「([^」]{2,80})」"),
     re.compile(r"『([^』]{2,80})』"),
 ]
-_TITLE_RE = re.compile(r"《([^》]{2,80})》")
 
 
 def quoted_spans(text: str) -> list[str]:

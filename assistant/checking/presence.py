@@ -1,0 +1,155 @@
+"""Is a required item in the document? Structure first, then meaning, then key phrases.
+
+1. Structure: a chapter / section / heading whose title is about the item
+   (第七章 终止程序及终止后的财产处理 covers 终止程序和终止后资产的处理).
+2. Meaning: every article or paragraph is embedded and assigned to the item
+   description it is closest to; the item is present when some passage is
+   assigned to it with a similarity above the threshold. Assigning each passage
+   to one item (rather than asking "is anything similar?") keeps a removed item
+   from being "found" in the text of its neighbours.
+3. Key phrases: regular expressions from the rulebook, matched inside one
+   article or paragraph (a list means all of them in the same passage).
+
+All three are deterministic; no language model takes part.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from assistant.checking.document import ParsedDocument, Unit
+
+# Cosine similarity a passage must reach to count as covering an item description.
+# Chosen on the checking eval with multilingual-e5-small (see eval/README.md).
+DEFAULT_SEMANTIC_THRESHOLD = 0.86
+# Passages shorter than this say too little to be judged by meaning.
+_MIN_UNIT_CHARS = 12
+
+
+@dataclass
+class Hit:
+    how: str  # structure | semantic | phrase
+    doc: ParsedDocument
+    start: int
+    end: int
+    score: float = 1.0
+
+    @property
+    def quote(self) -> str:
+        text = self.doc.text[self.start:self.end].strip()
+        return text if len(text) <= 120 else text[:120] + "…"
+
+
+def compile_patterns(patterns) -> list[list[re.Pattern]]:
+    """Rulebook phrases: a string is one regex; a list is several that must co-occur."""
+    compiled = []
+    for p in patterns or []:
+        group = p if isinstance(p, list) else [p]
+        compiled.append([re.compile(x) for x in group])
+    return compiled
+
+
+def find_by_structure(part: dict, docs: list[ParsedDocument]) -> Hit | None:
+    patterns = [re.compile(p) for p in part.get("titles") or []]
+    if not patterns:
+        return None
+    for doc in docs:
+        for h in doc.titled_headings():
+            if any(p.search(h.title) for p in patterns):
+                line_end = doc.text.find("\n", h.start)
+                return Hit("structure", doc, h.start, line_end if line_end >= 0 else len(doc.text))
+    return None
+
+
+def find_by_phrase(part: dict, docs: list[ParsedDocument], masked: Callable[[ParsedDocument], str]) -> Hit | None:
+    groups = compile_patterns(part.get("phrases"))
+    if not groups:
+        return None
+    for doc in docs:
+        text = masked(doc)
+        for unit in doc.units():
+            passage = text[unit.start:unit.end]
+            for group in groups:
+                matches = [p.search(passage) for p in group]
+                if all(matches):
+                    first = matches[0]
+                    s, e = unit.start + first.start(), unit.start + first.end()
+                    sentence = doc.sentence_at(s, e)
+                    sent_start = doc.text.find(sentence, unit.start) if sentence else s
+                    if sent_start < 0:
+                        sent_start = s
+                    return Hit("phrase", doc, sent_start, sent_start + len(sentence))
+    return None
+
+
+def _cosine(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b))
+    na = math.sqrt(sum(x * x for x in a)) or 1.0
+    nb = math.sqrt(sum(y * y for y in b)) or 1.0
+    return dot / (na * nb)
+
+
+class SemanticMatcher:
+    """Assigns each passage of the documents to its nearest item description.
+
+    Built once per check; descriptions are embedded once per service (cache
+    passed in). Embeddings come from the factory only when first needed, so a
+    filing whose items are all found by structure never loads the model.
+    """
+
+    def __init__(self, embeddings_factory: Callable[[], object] | None, description_cache: dict[str, list[float]],
+                 threshold: float = DEFAULT_SEMANTIC_THRESHOLD):
+        self._factory = embeddings_factory
+        self._cache = description_cache
+        self.threshold = threshold
+        self._embeddings = None
+        self.unavailable_reason = ""
+        self._assignments: dict[int, list[tuple[str, float, ParsedDocument, Unit]]] | None = None
+
+    def _model(self):
+        if self._embeddings is None and self._factory is not None and not self.unavailable_reason:
+            try:
+                self._embeddings = self._factory()
+            except Exception as exc:  # a missing model degrades to structure + phrases, never crashes
+                self.unavailable_reason = f"语义匹配不可用（{exc}）/ semantic matching unavailable"
+        return self._embeddings
+
+    def assign(self, descriptions: dict[str, str], docs: list[ParsedDocument],
+               masked: Callable[[ParsedDocument], str]) -> dict[str, list[tuple[float, ParsedDocument, Unit]]]:
+        """Map description key → passages assigned to it (with similarity), best first."""
+        model = self._model()
+        if model is None or not descriptions:
+            return {}
+        missing = [d for d in descriptions.values() if d not in self._cache]
+        if missing:
+            for text in missing:
+                self._cache[text] = list(model.embed_query(text))
+        keys = list(descriptions)
+        desc_vectors = [self._cache[descriptions[k]] for k in keys]
+        passages: list[tuple[ParsedDocument, Unit, str]] = []
+        for doc in docs:
+            text = masked(doc)
+            for unit in doc.units():
+                passage = text[unit.start:unit.end].strip()
+                if len(passage) >= _MIN_UNIT_CHARS:
+                    passages.append((doc, unit, passage[:400]))
+        if not passages:
+            return {}
+        vectors = model.embed_documents([p[2] for p in passages])
+        assigned: dict[str, list[tuple[float, ParsedDocument, Unit]]] = {}
+        for (doc, unit, _), vector in zip(passages, vectors):
+            sims = [_cosine(vector, dv) for dv in desc_vectors]
+            best = max(range(len(keys)), key=lambda i: sims[i])
+            assigned.setdefault(keys[best], []).append((sims[best], doc, unit))
+        for key in assigned:
+            assigned[key].sort(key=lambda t: -t[0])
+        return assigned
+
+    def hit(self, assigned: dict, key: str) -> Hit | None:
+        for score, doc, unit in assigned.get(key, []):
+            if score >= self.threshold:
+                return Hit("semantic", doc, unit.start, unit.end, score)
+        return None
