@@ -207,15 +207,15 @@ class OrgProfile(_Model):
     foundation_kind: FoundationKind = Field("非公募", title="基金会类别", description="公募或非公募（仅基金会）")
     level: Level = Field("市级", title="层级", description="全国性；地方性分市级、区级")
     region: str = Field("上海市", title="行政区划", description="登记所在行政区划，如 上海市、上海市长宁区")
-    name: str = Field(..., title="名称", description="组织全称")
-    address: str = Field(..., title="住所", description="住所地址")
+    name: str = Field(..., min_length=1, title="名称", description="组织全称")
+    address: str = Field(..., min_length=1, title="住所", description="住所地址")
     premises_use_years: float | None = Field(None, title="场所使用年限", description="住所使用权剩余年限（年），社会服务机构不少于1年")
-    purpose: str = Field(..., title="宗旨", description="宗旨")
+    purpose: str = Field(..., min_length=1, title="宗旨", description="宗旨")
     business_scope: list[str] = Field(..., min_length=1, title="业务范围", description="业务范围，每项一条")
     activity_area: str = Field("", title="活动地域", description="活动地域，如 上海市；空则按行政区划")
     field_category: FieldCategory = Field("其他", title="领域类别", description="行业协会商会、科技类、公益慈善类、城乡社区服务类或其他")
     description: str = Field("", title="简介", description="简短说明（供润色宗旨、业务范围与检索政策使用）")
-    registration_authority: str = Field(..., title="登记管理机关", description="如 上海市民政局")
+    registration_authority: str = Field(..., min_length=1, title="登记管理机关", description="如 上海市民政局")
     supervisory_unit: str | None = Field(None, title="业务主管单位", description="业务主管单位；直接登记的不填")
     direct_registration: bool = Field(False, title="直接登记", description="是否直接登记（无业务主管单位）")
     hometown: str | None = Field(None, title="原籍地", description="异地商会的原籍地行政区划，如 浙江省温州市")
@@ -568,6 +568,7 @@ def blocking(problems: list[ProfileProblem]) -> list[ProfileProblem]:
 
 _PYDANTIC_MESSAGES = {
     "missing": "必填项未填写",
+    "string_too_short": "必填项未填写",
     "int_parsing": "应为整数",
     "int_type": "应为整数",
     "float_parsing": "应为数字",
@@ -607,8 +608,24 @@ def validate_profile_data(data: dict[str, Any], today: date | None = None) -> tu
     try:
         profile = OrgProfile.model_validate(data)
     except ValidationError as error:
-        return None, problems_from_validation_error(error)
+        problems = problems_from_validation_error(error)
+        # A half-filled form: if only top-level text is missing, still run the rules
+        # with placeholders so the user sees every other problem at once.
+        patched = dict(data)
+        for e in error.errors():
+            if len(e["loc"]) == 1 and e["loc"][0] in _PLACEHOLDER_FIELDS:
+                patched[e["loc"][0]] = _PLACEHOLDER_FIELDS[e["loc"][0]]
+        try:
+            partial = OrgProfile.model_validate(patched)
+        except ValidationError:
+            return None, problems
+        return None, problems + [p for p in profile_problems(partial, today=today) if p.field not in patched
+                                 or patched[p.field] == data.get(p.field)]
     return profile, profile_problems(profile, today=today)
+
+
+_PLACEHOLDER_FIELDS: dict[str, Any] = {"name": "（未填写）", "address": "（未填写）", "purpose": "（未填写）",
+                                       "registration_authority": "（未填写）", "business_scope": ["（未填写）"]}
 
 
 def load_profile_data(path: str | Path) -> dict[str, Any]:

@@ -165,12 +165,138 @@ def targets_met(summary: dict) -> dict[str, bool]:
     return {
         "hybrid hit@1 >= 0.80": hybrid["hit@1"] >= TARGETS["hit@1"],
         "hybrid hit@k >= 0.95": hybrid["hit@k"] >= TARGETS["hit@k"],
-        "hybrid MRR > dense and bm25": all(hybrid["mrr"] > o["mrr"] for o in others),
+        "hybrid better than dense and bm25 (MRR higher, hit@k not lower)": all(
+            hybrid["mrr"] > o["mrr"] and hybrid["hit@k"] >= o["hit@k"] for o in others),
     }
 
 
+# --- fusion study -------------------------------------------------------------------------
+# Replays the two candidate lists of every question through alternative fusion
+# rules, so the retriever's fusion can be tuned on evidence. The exact-phrase
+# rule of the product retriever is applied on top of each variant.
+
+def _rrf(lists: list[list[str]], k: int, weights: list[float]) -> list[str]:
+    fused: dict[str, float] = {}
+    for ranking, w in zip(lists, weights):
+        for rank, cid in enumerate(ranking):
+            fused[cid] = fused.get(cid, 0.0) + w / (k + rank + 1)
+    return sorted(fused, key=lambda c: -fused[c])
+
+
+def _score_fusion(dense: list[tuple[str, float]], bm25: list[tuple[str, float]], alpha: float) -> list[str]:
+    def norm(pairs):
+        if not pairs:
+            return {}
+        values = [s for _, s in pairs]
+        lo, hi = min(values), max(values)
+        return {c: (s - lo) / (hi - lo) if hi > lo else 1.0 for c, s in pairs}
+
+    d, b = norm(dense), norm(bm25)
+    fused = {c: alpha * d.get(c, 0.0) + (1 - alpha) * b.get(c, 0.0) for c in set(d) | set(b)}
+    return sorted(fused, key=lambda c: -fused[c])
+
+
+FUSION_VARIANTS: dict[str, Callable] = {
+    "dense only": lambda d, b: [c for c, _ in d[:40]],
+    "bm25 only": lambda d, b: [c for c, _ in b[:40]],
+    "rrf k=60 cand=40 (default)": lambda d, b: _rrf([[c for c, _ in d[:40]], [c for c, _ in b[:40]]], 60, [1, 1]),
+    "rrf k=60 cand=10": lambda d, b: _rrf([[c for c, _ in d[:10]], [c for c, _ in b[:10]]], 60, [1, 1]),
+    "rrf k=60 cand=20": lambda d, b: _rrf([[c for c, _ in d[:20]], [c for c, _ in b[:20]]], 60, [1, 1]),
+    "rrf k=10 cand=40": lambda d, b: _rrf([[c for c, _ in d[:40]], [c for c, _ in b[:40]]], 10, [1, 1]),
+    "rrf k=5 cand=40": lambda d, b: _rrf([[c for c, _ in d[:40]], [c for c, _ in b[:40]]], 5, [1, 1]),
+    "rrf k=60 cand=40 dense x2": lambda d, b: _rrf([[c for c, _ in d[:40]], [c for c, _ in b[:40]]], 60, [2, 1]),
+    "rrf k=10 cand=40 dense x2": lambda d, b: _rrf([[c for c, _ in d[:40]], [c for c, _ in b[:40]]], 10, [2, 1]),
+    "minmax 0.5 dense + 0.5 bm25": lambda d, b: _score_fusion(d[:40], b[:40], 0.5),
+    "minmax 0.7 dense + 0.3 bm25": lambda d, b: _score_fusion(d[:40], b[:40], 0.7),
+}
+
+
+def fusion_study(kb, items: list[RetrievalItem], k: int) -> dict[str, dict]:
+    store, keyword_index = kb.store, kb.keyword_index
+    try:
+        from assistant.kb.retriever import _doc_number_variants, exact_phrases
+    except ImportError:  # the retriever changed shape: study fusion without the phrase rule
+        exact_phrases, _doc_number_variants = (lambda q: []), (lambda p: [p])
+    ranks: dict[str, list[int | None]] = {name: [] for name in FUSION_VARIANTS}
+    for item in items:
+        dense = store.dense_search(item.question, 40)
+        bm25 = keyword_index.search(item.question, 40)
+        phrase_ids: list[str] | None = None
+        for phrase in exact_phrases(item.question):
+            ids = [c for v in _doc_number_variants(phrase) for c in store.ids_containing(v)]
+            phrase_ids = ids if phrase_ids is None else [c for c in phrase_ids if c in set(ids)]
+        orders = {}
+        for name, fuse in FUSION_VARIANTS.items():
+            order = fuse(dense, bm25)
+            if phrase_ids:
+                exact = set(phrase_ids)
+                order = list(dict.fromkeys([c for c in order if c in exact] + phrase_ids + order))
+            orders[name] = order[:k]
+        docs = store.get(sorted({c for o in orders.values() for c in o}))
+        for name, order in orders.items():
+            pairs = [(docs[c].page_content, docs[c].metadata.get("source", "")) for c in order if c in docs]
+            ranks[name].append(first_hit_rank(item, pairs))
+    table = {}
+    for name, rs in ranks.items():
+        table[name] = {"all": metrics(rs, k)}
+        for kind in KINDS:
+            table[name][kind] = metrics([r for r, i in zip(rs, items) if i.kind == kind], k)
+    return table
+
+
+def format_fusion_table(table: dict, k: int) -> str:
+    lines = [f"{'fusion':<30}" + "".join(f"{s + ' h@1/h@' + str(k) + '/MRR':>26}" for s in ("all", *KINDS))]
+    for name, parts in table.items():
+        lines.append(f"{name:<30}" + "".join(
+            f"{parts[s]['hit@1']:>10.3f}{parts[s]['hit@k']:>8.3f}{parts[s]['mrr']:>8.3f}" for s in ("all", *KINDS)))
+    return "\n".join(lines)
+
+
+def diagnose(kb, items: list[RetrievalItem], results: list[ItemResult], depth: int = 200) -> list[dict]:
+    """For each question hybrid does not rank first: where the answering chunk sits in
+    each candidate list (1-based, None beyond ``depth``), its section and length, so a
+    miss can be told apart as chunking, tokenisation, fusion or question wording."""
+    store, keyword_index = kb.store, kb.keyword_index
+    by_id = {i.id: i for i in items}
+    rows = []
+    for r in results:
+        if r.mode != "hybrid" or r.rank == 1:
+            continue
+        item = by_id[r.id]
+        answer_ids = [cid for cid in store.ids_containing(item.must_contain, limit=20)]
+        docs = store.get(answer_ids)
+        answer_ids = [c for c in answer_ids if source_name(docs[c].metadata.get("source", "")) == item.source]
+        dense = [c for c, _ in store.dense_search(item.question, depth)]
+        bm25 = [c for c, _ in keyword_index.search(item.question, depth)]
+
+        def best(ranking):
+            found = [ranking.index(c) + 1 for c in answer_ids if c in ranking]
+            return min(found) if found else None
+
+        first = docs[answer_ids[0]] if answer_ids else None
+        rows.append({
+            "id": item.id, "kind": item.kind, "hybrid_rank": r.rank,
+            "answer_chunks": len(answer_ids),
+            "dense_rank": best(dense), "bm25_rank": best(bm25),
+            "answer_section": first.metadata.get("section", "") if first else "(no chunk contains the span)",
+            "answer_chars": len(first.page_content) if first else 0,
+            "top1": f"{r.retrieved[0]['source']} | {r.retrieved[0]['section']}" if r.retrieved else "",
+        })
+    return rows
+
+
+def format_diagnosis(rows: list[dict], depth: int = 200) -> str:
+    lines = [f"answering chunk's rank in each candidate list (of {depth}); '-' = not found"]
+    for d in rows:
+        lines.append(f"{d['id']:<34}{d['kind']:<11}hybrid {str(d['hybrid_rank'] or '-'):>3}  "
+                     f"dense {str(d['dense_rank'] or '-'):>3}  bm25 {str(d['bm25_rank'] or '-'):>3}  "
+                     f"chunk {d['answer_chars']:>4} chars  {d['answer_section'][:40]}")
+        lines.append(f"{'':<45}top1: {d['top1'][:80]}")
+    return "\n".join(lines)
+
+
 def run_once(settings, items: list[RetrievalItem], n_distractors: int, k: int, seed: int,
-             log: Callable[[str], None]) -> dict:
+             log: Callable[[str], None], study_fusion: bool = False, diagnose_misses: bool = False) -> dict:
     from eval.kb_builder import build_eval_kb
 
     kb = build_eval_kb(settings, n_distractors=n_distractors, seed=seed, log=log)
@@ -184,7 +310,11 @@ def run_once(settings, items: list[RetrievalItem], n_distractors: int, k: int, s
     eval_seconds = time.perf_counter() - started
     summary = summarize(results, k)
     latencies = sorted(r.seconds for r in results if r.mode == "hybrid")
+    fusion = fusion_study(kb, items, k) if study_fusion else None
+    diagnosis = diagnose(kb, items, results) if diagnose_misses else None
     return {
+        "diagnosis": diagnosis,
+        "fusion_study": fusion,
         "chunk_size": settings.chunk.size,
         "kb": {"data_dir": str(kb.data_dir), "reused": kb.reused, **kb.summary},
         "summary": summary,
@@ -204,6 +334,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA_PATH, help="question set (YAML)")
     parser.add_argument("--json", type=Path, default=None, help="write the full results here")
     parser.add_argument("--quiet-misses", action="store_true", help="do not list the misses")
+    parser.add_argument("--fusion-study", action="store_true",
+                        help="also replay the candidate lists through alternative fusion rules")
+    parser.add_argument("--diagnose", action="store_true",
+                        help="for every question hybrid does not rank first, locate the answer in each list")
     args = parser.parse_args(argv)
 
     from assistant.settings import load_settings
@@ -215,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         base = load_settings()
         settings = base if size is None else load_settings(chunk={**base.chunk.model_dump(), "size": size})
-        run = run_once(settings, items, args.distractors, args.k, args.seed, log)
+        run = run_once(settings, items, args.distractors, args.k, args.seed, log, args.fusion_study,
+                       args.diagnose)
         runs.append(run)
         kb = run["kb"]
         print(f"\n== chunk size {run['chunk_size']}: {len(items)} questions "
@@ -225,6 +360,12 @@ def main(argv: list[str] | None = None) -> int:
         print(format_table(run["summary"], args.k))
         for target, ok in run["targets"].items():
             print(f"  {'✓' if ok else '✗'} {target}")
+        if run["fusion_study"]:
+            print("\n-- fusion study (same candidates, other fusion rules) --")
+            print(format_fusion_table(run["fusion_study"], args.k))
+        if run["diagnosis"]:
+            print("\n-- diagnosis of hybrid misses --")
+            print(format_diagnosis(run["diagnosis"]))
         if not args.quiet_misses:
             results = [ItemResult(**r) for r in run["results"]]
             misses = format_misses(results, items, args.k)

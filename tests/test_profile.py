@@ -278,3 +278,13 @@ def test_derived_facts():
     assert p.template_key == "行业协会" and p.type_label == "异地商会" and p.funds_label == "活动资金"
     f = OrgProfile.model_validate(data("基金会", "公募"))
     assert f.template_key == "基金会" and f.type_label == "公募基金会" and f.funds_label == "原始基金"
+
+
+def test_half_filled_form_still_gets_rule_messages():
+    d = data(name="", funds={"amount_yuan": 10_000})
+    profile, found = validate_profile_data(d, today=TODAY)
+    assert profile is None
+    by_rule = {p.rule: p.message for p in found}
+    assert by_rule["structure.string_too_short"] == "名称：必填项未填写"
+    assert "funds_minimum" in by_rule  # the other problems are shown at the same time
+    assert "foundation_name" not in by_rule and "name_forbidden_word" not in by_rule

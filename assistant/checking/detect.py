@@ -107,8 +107,14 @@ def extract_names(doc: ParsedDocument) -> list[Fact]:
     for pattern in NAME_PATTERNS:
         for m in pattern.finditer(doc.norm):
             facts.append(_fact(doc, "name", m.group("v"), m.start("v"), m.end("v")))
+    facts = [f for f in facts if not any(w in f.value for w in _NOT_A_NAME)]
     facts.sort(key=lambda f: f.start)
     return facts
+
+
+# A "name" that holds these words is a title about an organization, not its name
+# ("……民政局关于同意……协会注销的批复").
+_NOT_A_NAME = ("关于", "同意", "批复", "通知", "请示")
 
 
 def _fact(doc: ParsedDocument, field: str, shown_norm: str, start: int, end: int, value: str | None = None) -> Fact:

@@ -19,6 +19,8 @@ SECTION_RE = re.compile(rf"^\s*第[{_CN_NUM}\d]+节\s*(?P<title>.*)$")
 ARTICLE_RE = re.compile(rf"^\s*(?P<label>第[{_CN_NUM}\d]+条)")
 CN_HEADING_RE = re.compile(rf"^\s*[{_CN_NUM}]+\s*[、.．]\s*(?P<title>.+)$")
 PAREN_HEADING_RE = re.compile(rf"^\s*[（(][{_CN_NUM}\d]+[）)]\s*(?P<title>.+)$")
+# A table row as the loader renders it: "姓名: 李明；年龄: 58；职务: 会长".
+TABLE_ROW_RE = re.compile(r"^([^:；]{1,12}:[^；]*；)+[^:；]{1,12}:")
 ATTACHMENT_RE = re.compile(r"^\s*附件\s*[\d一二三四五六七八九十]*\s*[:：]?\s*(?P<title>.*)$")
 
 
@@ -127,18 +129,36 @@ class ParsedDocument:
             parts.append(f"第{self.line_no(offset)}行")
         return " · ".join(parts)
 
+    def sentence_span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets of the sentence holding [start, end), without surrounding blanks.
+
+        A table row ("表头: 值；表头: 值") counts as one sentence: its cells belong together.
+        """
+        stops = "。；;！!？?\n"
+        line_start = self.text.rfind("\n", 0, start) + 1
+        line_end = self.text.find("\n", end)
+        line_end = len(self.text) if line_end < 0 else line_end
+        if TABLE_ROW_RE.match(self.norm[line_start:line_end].strip()):
+            left, right = line_start, line_end
+        else:
+            left = start
+            while left > 0 and self.text[left - 1] not in stops:
+                left -= 1
+            right = end
+            while right < len(self.text) and self.text[right] not in stops:
+                right += 1
+            if right < len(self.text) and self.text[right] in "。；;！!？?":
+                right += 1
+        while left < right and self.text[left].isspace():
+            left += 1
+        while right > left and self.text[right - 1].isspace():
+            right -= 1
+        return left, right
+
     def sentence_at(self, start: int, end: int) -> str:
         """The verbatim sentence (or table row) holding [start, end)."""
-        stops = "。；;！!？?\n"
-        left = start
-        while left > 0 and self.text[left - 1] not in stops:
-            left -= 1
-        right = end
-        while right < len(self.text) and self.text[right] not in stops:
-            right += 1
-        if right < len(self.text) and self.text[right] in "。；;！!？?":
-            right += 1
-        return self.text[left:right].strip()
+        left, right = self.sentence_span(start, end)
+        return self.text[left:right]
 
 
 def fold(text: str) -> str:
@@ -201,6 +221,68 @@ def _headings(doc: ParsedDocument) -> list[Heading]:
     return found
 
 
+def _drop_nuls(text: str, pages: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """Some PDF writers (fpdf2 with CJK fonts) come back from pypdf with a NUL before
+    every character. NULs are never content; drop them and move page offsets along."""
+    if "\x00" not in text:
+        return text, pages
+    removed_before = []
+    count = 0
+    for ch in text:
+        removed_before.append(count)
+        if ch == "\x00":
+            count += 1
+    removed_before.append(count)
+    pages = [(number, start - removed_before[min(start, len(text))]) for number, start in pages]
+    return text.replace("\x00", ""), pages
+
+
+def _width(line: str) -> float:
+    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in line)
+
+
+def unwrap_pdf_lines(text: str, pages: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """Join the lines a PDF broke only because the page was full.
+
+    Text extracted from a PDF has a line break wherever the layout wrapped, which
+    would split phrases such as 终止动议 across lines. A line is a wrapped one when
+    it is (nearly) as wide as the widest line on the page, or when it is a bare
+    article label (第三条) whose text went to the next line; headings stay put.
+    """
+    lines = text.split("\n")
+    widest = max((_width(line.strip()) for line in lines), default=0)
+    out: list[str] = []
+    offsets_old_to_new: list[int] = []  # new offset of each old line start
+    position = 0
+    joined_previous = False
+    for i, line in enumerate(lines):
+        offsets_old_to_new.append(position)
+        stripped = line.strip()
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        starts_block = bool(CHAPTER_RE.match(nxt) or SECTION_RE.match(nxt) or ARTICLE_RE.match(nxt)
+                            or CN_HEADING_RE.match(nxt) or PAREN_HEADING_RE.match(nxt) or ATTACHMENT_RE.match(nxt))
+        wrapped = widest >= 20 and _width(stripped) >= widest - 2.5 and not stripped.endswith(("。", "：", ":"))
+        bare_label = bool(re.fullmatch(r"第[零〇一二三四五六七八九十百千两\d]+条", stripped))
+        join = bool(nxt) and not starts_block and (wrapped or bare_label)
+        piece = line + (" " if bare_label and join else "")
+        out.append(piece if join else piece + "\n")
+        position += len(out[-1])
+        joined_previous = join
+    del joined_previous
+    new_text = "".join(out)
+    if new_text.endswith("\n") and not text.endswith("\n"):
+        new_text = new_text[:-1]
+    # Map page starts (old offsets) to new offsets through the line they start on.
+    line_starts_old = [0]
+    for line in lines[:-1]:
+        line_starts_old.append(line_starts_old[-1] + len(line) + 1)
+    new_pages = []
+    for number, start in pages:
+        index = max(i for i, ls in enumerate(line_starts_old) if ls <= start) if line_starts_old else 0
+        new_pages.append((number, offsets_old_to_new[index] + (start - line_starts_old[index])))
+    return new_text, new_pages
+
+
 def read_document(path: Path) -> ParsedDocument:
     """Load a file with the knowledge-base loader and parse its structure.
 
@@ -219,7 +301,10 @@ def read_document(path: Path) -> ParsedDocument:
             raise DocumentReadError(str(exc)) from exc
         except Exception as exc:  # a loader bug must not stop the batch either
             raise DocumentReadError(f"无法读取文件 {path.name}：{exc} / Cannot read file {path.name}: {exc}") from exc
-        return parse_text(path.name, loaded.text, getattr(loaded, "pages", None), getattr(loaded, "tables", None))
+        text, pages = _drop_nuls(loaded.text, list(getattr(loaded, "pages", None) or []))
+        if pages:
+            text, pages = unwrap_pdf_lines(text, pages)
+        return parse_text(path.name, text, pages, getattr(loaded, "tables", None))
     if path.suffix.lower() not in (".txt", ".md"):
         raise DocumentReadError(f"无法读取文件 {path.name}：暂不支持该格式 / Cannot read file {path.name}: unsupported format")
     try:

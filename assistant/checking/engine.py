@@ -157,12 +157,8 @@ class CheckEngine:
             chars = list(doc.norm)
             for pattern in INSTRUCTION_PATTERNS:
                 for m in pattern.finditer(doc.norm):
-                    sentence = doc.sentence_at(m.start(), m.end())
-                    start = doc.text.rfind(sentence, 0, m.end()) if sentence else -1
-                    if start < 0:
-                        start, end = m.start(), m.end()
-                    else:
-                        end = start + len(sentence)
+                    start, end = doc.sentence_span(m.start(), m.end())
+                    sentence = doc.text[start:end]
                     for i in range(start, end):
                         if chars[i] != "\n":
                             chars[i] = " "

@@ -76,12 +76,8 @@ def find_by_phrase(part: dict, docs: list[ParsedDocument], masked: Callable[[Par
                 matches = [p.search(passage) for p in group]
                 if all(matches):
                     first = matches[0]
-                    s, e = unit.start + first.start(), unit.start + first.end()
-                    sentence = doc.sentence_at(s, e)
-                    sent_start = doc.text.find(sentence, unit.start) if sentence else s
-                    if sent_start < 0:
-                        sent_start = s
-                    return Hit("phrase", doc, sent_start, sent_start + len(sentence))
+                    s, e = doc.sentence_span(unit.start + first.start(), unit.start + first.end())
+                    return Hit("phrase", doc, s, e)
     return None
 
 

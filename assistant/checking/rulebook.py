@@ -72,7 +72,7 @@ class Rule:
     source: str  # rules file name, for messages
 
     def applies(self, kind: str, org_type: str) -> bool:
-        kind_ok = self.scope in ("charter", "package") or kind in self.kinds
+        kind_ok = self.scope == "charter" or kind in self.kinds
         return kind_ok and org_type in self.org_types
 
     def parts(self) -> list[dict[str, Any]]:

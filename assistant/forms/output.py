@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -61,6 +61,7 @@ def _write(cell, text: str, bold: bool = False, font: str = BODY_FONT, size: flo
     # ``cell.text = ""`` would leave a run without fonts).
     for extra in cell.paragraphs[1:]:
         extra._element.getparent().remove(extra._element)
+    cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
     paragraph = cell.paragraphs[0]
     for run in paragraph.runs:
         run._element.getparent().remove(run._element)
@@ -87,8 +88,10 @@ def build_docx(filled: "FilledForm") -> Document:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = (Cm(3.4), Cm(5.0), Cm(3.4), Cm(5.0))
 
-    def new_row():
+    def new_row(min_height_cm: float = 0.8):
         row = table.add_row()
+        row.height = Cm(min_height_cm)  # paper forms leave room to write by hand
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         for cell, width in zip(row.cells, widths):
             cell.width = width
         return row
@@ -111,13 +114,13 @@ def build_docx(filled: "FilledForm") -> Document:
         if f.section and f.section != current_section:
             flush()
             current_section = f.section
-            row = new_row()
+            row = new_row(0.6)
             merged = row.cells[0].merge(row.cells[3])
             _write(merged, f.section, bold=True, font=TITLE_FONT)
             _shade(merged)
         if f.multiline:
             flush()
-            row = new_row()
+            row = new_row(1.8)
             _write(row.cells[0], f.label, bold=True)
             _write(row.cells[1].merge(row.cells[3]), filled.values[f.id].value)
         else:
@@ -125,11 +128,11 @@ def build_docx(filled: "FilledForm") -> Document:
             if len(pending) == 2:
                 flush()
     flush()
-    row = new_row()
+    row = new_row(3.0)
     _write(row.cells[0].merge(row.cells[3]),
            "本组织承诺所填内容真实、准确、完整。\n\n法定代表人（签字）：　　　　　　　　（盖章）\n\n　　　　　　　　　　　　　　　　　　年　　月　　日")
 
-    document.add_paragraph()
+    document.add_page_break()  # the annex is for checking, not part of the filed form
     heading = document.add_paragraph()
     set_fonts(heading.add_run("附：填报来源与校验结果（供核对，不随表提交）"), TITLE_FONT, 12, True)
     annex = document.add_table(rows=1, cols=4)

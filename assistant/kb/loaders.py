@@ -127,7 +127,8 @@ def _load_pdf(path: Path, data: bytes) -> LoadedFile:
         parts: list[str] = []
         offset = 0
         for number, page in enumerate(reader.pages, start=1):
-            page_text = (page.extract_text() or "").strip()
+            # Some CJK fonts extract as UTF-16 with NUL padding; NULs are never text.
+            page_text = (page.extract_text() or "").replace("\x00", "").strip()
             pages.append((number, offset))
             parts.append(page_text)
             offset += len(page_text) + 2  # the "\n\n" joining pages

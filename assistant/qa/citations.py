@@ -41,6 +41,10 @@ MARKER_RE = re.compile(r"\[(\d+)\]")
 # model score 0.5–1.0; sentences citing an unrelated passage score < 0.2).
 MIN_SUPPORT_OVERLAP = 0.3
 
+# A sentence without a usable marker is attributed to the passage it repeats
+# when at least this share of its wording comes from that one passage.
+ATTRIBUTE_OVERLAP = 0.6
+
 # A cited sentence must assert something beyond titles and 文号.
 MIN_CLAIM_CHARS = 4
 
@@ -81,8 +85,9 @@ class Verification:
     answer: str
     citations: list[Citation] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
-    markers_total: int = 0  # markers the model wrote
+    markers_total: int = 0  # distinct markers the model wrote, per sentence
     refused_by_model: bool = False
+    attributed: list[int] = field(default_factory=list)  # passages cited for sentences the model left unmarked
 
     @property
     def markers_verified(self) -> int:
@@ -112,35 +117,64 @@ def is_refusal(text: str) -> bool:
     return any(phrase in text for phrase in REFUSAL_PHRASES)
 
 
-def verify_answer(raw_answer: str, passages: list[Passage], min_overlap: float = MIN_SUPPORT_OVERLAP) -> Verification:
+def _enumerator_free(sentence: str) -> str:
+    """Drop a list enumerator ("1. ", "（2）", "- ") so it is not taken for a stated number."""
+    return _ENUMERATOR_RE.sub("", sentence)
+
+
+_ENUMERATOR_RE = re.compile(r"^\s*(?:\d{1,2}[.、)）]|[（(]\d{1,2}[)）]|[-*•])\s*")
+
+
+def _supports(passage: Passage, plain: str, quotes: list[str], min_overlap: float) -> str:
+    """'' when ``passage`` supports the sentence, else the reason it does not."""
+    bad_quotes = [q for q in quotes if not _contains(passage.evidence, q)]
+    if bad_quotes:
+        return "quote_not_verbatim"
+    claim = claim_text(plain)
+    if len(CJK_RE.findall(claim)) < MIN_CLAIM_CHARS or overlap(claim, passage.support_text) < min_overlap:
+        return "not_supported"
+    return ""
+
+
+def verify_answer(
+    raw_answer: str,
+    passages: list[Passage],
+    min_overlap: float = MIN_SUPPORT_OVERLAP,
+    attribute_overlap: float = ATTRIBUTE_OVERLAP,
+) -> Verification:
     by_n = {p.n: p for p in passages}
     text = normalize_markers(raw_answer).strip()
     result = Verification(answer="")
     kept_sentences: list[str] = []
     for sentence in split_sentences(text):
-        markers = [int(m) for m in MARKER_RE.findall(sentence)]
+        markers = list(dict.fromkeys(int(m) for m in MARKER_RE.findall(sentence)))  # each number once
         result.markers_total += len(markers)
-        plain = MARKER_RE.sub("", sentence)
+        plain = _enumerator_free(MARKER_RE.sub("", sentence))
         quotes = quoted_spans(plain) + titles(plain)
         valid: list[int] = []
-        for n in dict.fromkeys(markers):  # each number once, in order
+        for n in markers:
             passage = by_n.get(n)
             if passage is None:
                 result.removed.append(Removal(f"[{n}]", "no_such_passage", sentence.strip()))
                 continue
-            bad_quotes = [q for q in quotes if not _contains(passage.evidence, q)]
-            if bad_quotes:
-                result.removed.append(
-                    Removal(f"[{n}]", "quote_not_verbatim", sentence.strip(), "；".join(bad_quotes))
-                )
-                continue
-            claim = claim_text(plain)
-            if len(CJK_RE.findall(claim)) < MIN_CLAIM_CHARS or overlap(claim, passage.text) < min_overlap:
-                result.removed.append(Removal(f"[{n}]", "not_supported", sentence.strip()))
+            reason = _supports(passage, plain, quotes, min_overlap)
+            if reason:
+                detail = "；".join(q for q in quotes if not _contains(passage.evidence, q))
+                result.removed.append(Removal(f"[{n}]", reason, sentence.strip(), detail))
                 continue
             valid.append(n)
-        # Duplicate markers beyond the first are dropped silently by the rebuild below.
-        result.markers_total -= len(markers) - len(dict.fromkeys(markers))
+        if not valid:
+            # The small model often forgets a marker or writes the wrong number.
+            # A sentence that (nearly) repeats one passage is attributed to it;
+            # the attribution passes the same checks as a written marker.
+            best = max(passages, key=lambda p: overlap(claim_text(plain), p.support_text), default=None)
+            if (
+                best is not None
+                and overlap(claim_text(plain), best.support_text) >= attribute_overlap
+                and not _supports(best, plain, quotes, min_overlap)
+            ):
+                valid.append(best.n)
+                result.attributed.append(best.n)
 
         evidence = "\n".join(by_n[n].evidence for n in valid)
         missing = _unsupported_facts(plain, evidence)
@@ -148,8 +182,9 @@ def verify_answer(raw_answer: str, passages: list[Passage], min_overlap: float =
             # A number or name not in the cited passages: drop the sentence and
             # report its surviving markers as removed with it.
             for n in valid:
-                result.removed.append(Removal(f"[{n}]", "unsupported_fact", sentence.strip(), "；".join(missing)))
-            if not valid:
+                if n in markers:
+                    result.removed.append(Removal(f"[{n}]", "unsupported_fact", sentence.strip(), "；".join(missing)))
+            if not any(n in markers for n in valid):
                 result.removed.append(Removal("", "unsupported_fact", sentence.strip(), "；".join(missing)))
             continue
         if is_refusal(plain) and not valid:
@@ -159,14 +194,13 @@ def verify_answer(raw_answer: str, passages: list[Passage], min_overlap: float =
         m = re.search(r"[。！？!?；;]+$", body)
         tail = m.group(0) if m else ""
         body = body[: len(body) - len(tail)] if tail else body
-        rebuilt = body + "".join(f"[{n}]" for n in valid) + tail
-        kept_sentences.append(rebuilt)
+        kept_sentences.append(body + "".join(f"[{n}]" for n in valid) + tail + ("\n" if sentence.endswith("\n") else ""))
         for n in valid:
             result.citations.append(
-                Citation(n=n, passage=by_n[n], quote=best_sentence(by_n[n].text, plain), answer_sentence=body.strip())
+                Citation(n=n, passage=by_n[n], quote=best_sentence(by_n[n].support_text, plain), answer_sentence=body.strip())
             )
-    result.answer = "".join(s if s.endswith("\n") else s for s in kept_sentences).strip()
-    # One citation entry per passage number, in order of first use.
+    result.answer = "".join(kept_sentences).strip()
+    # One citation entry per passage number, in order of number.
     seen: dict[int, Citation] = {}
     for c in result.citations:
         seen.setdefault(c.n, c)

@@ -10,7 +10,7 @@ from langchain_core.documents import Document
 
 from assistant.kb.schema import ISSUER_SEP
 from assistant.llm.backends import strip_control_tokens
-from assistant.qa.text import CJK_RE
+from assistant.qa.text import CJK_RE, without_instructions
 
 # The context block's own delimiters; removed from passage text so a document
 # cannot pretend that the data block has ended.
@@ -75,9 +75,14 @@ class Passage:
         return self.issuers.split(ISSUER_SEP)[0] if self.issuers else ""
 
     @property
+    def support_text(self) -> str:
+        """The text an answer may rest on: the passage minus any instructions it contains."""
+        return without_instructions(self.text)
+
+    @property
     def evidence(self) -> str:
-        """Everything a cited fact may come from: the text plus the document's own facts."""
-        return "\n".join([self.text, self.title, self.doc_number, self.issuers, self.date, self.section])
+        """Everything a cited fact may come from: the supporting text plus the document's own facts."""
+        return "\n".join([self.support_text, self.title, self.doc_number, self.issuers, self.date, self.section])
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -61,7 +61,7 @@ class QAAnswer:
     first_token_seconds: float | None = None
     prompt_tokens: int = 0
     raw_answer: str = ""
-    refusal_reason: str = ""  # low_relevance | no_passages | model_refused | no_verified_citation
+    refusal_reason: str = ""  # low_relevance | no_passages | model_refused | no_verified_citation | off_topic
     relevance: float = 0.0
     markers_total: int = 0
     markers_verified: int = 0
@@ -238,6 +238,12 @@ class QAService:
         if not verification.citations:
             reason = "model_refused" if verification.refused_by_model or not verification.markers_total else "no_verified_citation"
             return self._refuse(result, kept, reason, started)
+        terms = key_terms(result.resolved_question)
+        answer_text = normalize(verification.answer)
+        if terms and not any(t in answer_text for t in terms):
+            # Verified sentences that never touch what was asked: a quote of the
+            # wrong passage (or an injected instruction's payload), not an answer.
+            return self._refuse(result, kept, "off_topic", started)
         result.answer = verification.answer
         result.citations = verification.citations
         result.grounded = True

@@ -116,3 +116,22 @@ def best_sentence(passage: str, reference: str) -> str:
         if score > best_score:
             best, best_score = sentence, score
     return best
+
+
+# Sentences in a document that address the reader as a model ("忽略以上指令……").
+# They stay in the prompt as quoted data, but can never support an answer.
+_INSTRUCTION_RE = re.compile(
+    r"忽略(?:以上|上述|之前|前面|先前|所有|全部)?(?:的)?(?:指令|指示|提示|规则|要求|内容)|无视(?:以上|上述|之前)"
+    r"|不受任何(?:规则|限制)|你现在是|你的新(?:任务|指令)|系统提示|扮演|"
+    r"ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|above|prior)|disregard\s+(?:all\s+)?(?:previous|above)|system\s+prompt",
+    re.IGNORECASE,
+)
+
+
+def is_instruction(sentence: str) -> bool:
+    return bool(_INSTRUCTION_RE.search(sentence))
+
+
+def without_instructions(text: str) -> str:
+    """``text`` minus its instruction-like sentences (see is_instruction)."""
+    return "".join(s for s in split_sentences(text) if not is_instruction(s))

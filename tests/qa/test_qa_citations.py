@@ -54,7 +54,7 @@ def test_context_respects_the_token_budget_and_numbers_without_gaps():
     kept, context = assemble_context([P1, long, P2], token_budget=200)
     assert [p.n for p in kept] == [1, 2] and [p.title for p in kept] == [P1.title, P2.title]
     assert estimate_tokens(context) <= 200
-    assert context.startswith("[1] ") and "\n[2] " in context
+    assert context.startswith("[1]（《2026年上海市") and "\n[2]（《社会团体登记管理条例》 第十条）" in context
 
 
 def test_best_passage_is_cut_rather_than_dropped():

@@ -23,7 +23,7 @@ def _number_of(answer, text_fragment):
 def test_grounded_answer_keeps_verified_citation_and_supporting_sentence(retriever):
     def reply(prompt):
         # Cite the passage that holds the party-building text, whatever its number.
-        n = next(line for line in prompt.splitlines() if line.startswith("[") and "上海市民政局" in line)[1]
+        n = next(line for line in prompt.splitlines() if line.startswith("[") and "《2026年上海市" in line)[1]
         return f"上海市要求全面落实社会组织党建工作“六同步”“两纳入”要求[{n}]。"
 
     service, _ = _service(retriever, reply)
@@ -182,3 +182,14 @@ def test_json_shape(retriever):
     assert set(data) == {"answer", "grounded", "citations", "backend", "seconds"}
     assert set(data["citations"][0]) == {"n", "title", "doc_number", "section", "quote", "source"}
     assert data["backend"] == "local" and data["grounded"] is True
+
+
+def test_verified_quote_that_does_not_address_the_question_is_refused(retriever):
+    # A faithful copy of a passage, with a valid marker, about something else entirely.
+    def reply(prompt):
+        n = next(line for line in prompt.splitlines() if "六同步" in line)[1]
+        return f"全面落实社会组织党建工作“六同步”“两纳入”要求[{n}]。"
+
+    service, _ = _service(retriever, reply)
+    answer = service.ask("成立社会团体需要多少个人会员？")
+    assert not answer.grounded and answer.refusal_reason == "off_topic"

@@ -1,0 +1,155 @@
+"""Loaders: every supported format, and a clear bilingual error for every bad-input case."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from assistant.kb.loaders import LoadError, load_file
+
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+
+def make_docx(path: Path) -> Path:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("某某协会章程", level=1)
+    d.add_paragraph("第一条 本会名称为某某协会。")
+    table = d.add_table(rows=3, cols=3)
+    for i, cells in enumerate([["职务", "姓名", "年龄"], ["会长", "张三", "58"], ["秘书长", "李四", "45"]]):
+        for j, value in enumerate(cells):
+            table.rows[i].cells[j].text = value
+    kv = d.add_table(rows=2, cols=2)
+    kv.rows[0].cells[0].text, kv.rows[0].cells[1].text = "活动资金", "10万元"
+    kv.rows[1].cells[0].text, kv.rows[1].cells[1].text = "住所", "上海市长宁区某路1号"
+    d.add_paragraph("第二条 本会接受党的领导。")
+    d.save(path)
+    return path
+
+
+def make_pdf(path: Path, pages: list[str]) -> Path:
+    if not CJK_FONT.exists():
+        pytest.skip(f"CJK font {CJK_FONT} not installed (Debian fonts-noto-cjk)")
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("noto", "", str(CJK_FONT))
+    pdf.set_font("noto", size=12)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 8, text)
+    pdf.output(str(path))
+    return path
+
+
+def test_text_and_markdown(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text("第一条 内容。", encoding="utf-8")
+    assert load_file(p).text == "第一条 内容。"
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("社会团体登记".encode("gb18030"))
+    assert load_file(gbk).text == "社会团体登记"
+    md = tmp_path / "b.md"
+    md.write_text("# 标题\n\n正文", encoding="utf-8")
+    assert load_file(md).format == "markdown"
+
+
+def test_docx_paragraphs_and_tables_in_order(tmp_path):
+    loaded = load_file(make_docx(tmp_path / "c.docx"))
+    text = loaded.text
+    assert "# 某某协会章程" in text  # heading style kept as a structure hint
+    # each table row stays meaningful alone: header cells travel with the values
+    assert "职务：会长；姓名：张三；年龄：58" in text
+    assert "活动资金：10万元" in text
+    assert text.index("第一条") < text.index("职务：会长") < text.index("第二条")
+    assert loaded.tables[0][1] == ["会长", "张三", "58"]
+
+
+def test_pdf_text_and_pages(tmp_path):
+    loaded = load_file(make_pdf(tmp_path / "d.pdf", ["第一页 社会团体的章程应当包括名称、住所。", "第二页 基金会的原始基金。"]))
+    assert "社会团体的章程" in loaded.text and "原始基金" in loaded.text
+    assert loaded.page_at(loaded.text.index("原始基金")) == 2
+    assert loaded.page_at(0) == 1
+
+
+def _assert_error(path: Path, code: str, *fragments: str) -> LoadError:
+    with pytest.raises(LoadError) as info:
+        load_file(path)
+    err = info.value
+    assert err.code == code
+    message = str(err)
+    assert path.name in message  # names the file
+    assert "/" in message  # Chinese and English
+    for fragment in fragments:
+        assert fragment in message
+    return err
+
+
+def test_unsupported_type(tmp_path):
+    p = tmp_path / "table.xlsx"
+    p.write_bytes(b"PK\x03\x04whatever")
+    _assert_error(p, "unsupported_type", "不受支持", "unsupported")
+    doc = tmp_path / "old.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    _assert_error(doc, "unsupported_type", "另存为 .docx")
+
+
+def test_empty_file(tmp_path):
+    p = tmp_path / "empty.txt"
+    p.write_bytes(b"")
+    _assert_error(p, "empty", "空文件", "empty")
+    blank = tmp_path / "blank.md"
+    blank.write_text("   \n\n ", encoding="utf-8")
+    _assert_error(blank, "empty")
+
+
+def test_corrupt_pdf_and_docx(tmp_path):
+    pdf = tmp_path / "broken.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
+    _assert_error(pdf, "corrupt", "损坏", "corrupt")
+    docx_file = tmp_path / "broken.docx"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("hello.txt", "not a word document")
+    docx_file.write_bytes(buf.getvalue())
+    _assert_error(docx_file, "corrupt", "Word")
+
+
+def test_encrypted_pdf(tmp_path):
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(200, 200)
+    w.encrypt("secret", algorithm="RC4-128")
+    p = tmp_path / "locked.pdf"
+    with open(p, "wb") as f:
+        w.write(f)
+    _assert_error(p, "encrypted_pdf", "加密", "encrypted")
+
+
+def test_scanned_pdf_without_text_layer(tmp_path):
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(595, 842)
+    w.add_blank_page(595, 842)
+    p = tmp_path / "scan.pdf"
+    with open(p, "wb") as f:
+        w.write(f)
+    _assert_error(p, "scanned_pdf", "OCR", "text layer")
+
+
+def test_wrong_extension_for_content(tmp_path):
+    docx_as_pdf = tmp_path / "charter.pdf"
+    docx_as_pdf.write_bytes(make_docx(tmp_path / "x.docx").read_bytes())
+    _assert_error(docx_as_pdf, "wrong_extension", ".pdf", "ZIP")
+    pdf_as_docx = tmp_path / "notice.docx"
+    pdf_as_docx.write_bytes(b"%PDF-1.4\n...")
+    _assert_error(pdf_as_docx, "wrong_extension", "PDF")
+    binary_as_txt = tmp_path / "data.txt"
+    binary_as_txt.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    _assert_error(binary_as_txt, "wrong_extension", "图片")

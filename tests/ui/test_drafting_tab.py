@@ -1,0 +1,61 @@
+"""章程起草 tab end to end: fill the form for a 非公募基金会, see a validation
+message for a bad value, generate, download the DOCX and open it."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _text(page, elem_id):
+    return page.locator(f"#{elem_id}").locator("textarea, input").first
+
+
+def test_fill_validate_generate_download(ui_page, tmp_path):
+    page = ui_page
+    page.get_by_role("tab", name="章程起草").click()
+    page.locator("#drafting-type label", has_text="非公募基金会").click()
+    # type defaults arrive: 基金会 council of 5–15
+    page.wait_for_function("document.querySelector('#drafting-council-max input').value === '15'")
+
+    _text(page, "drafting-name").fill("上海市明德教育发展基金会")
+    _text(page, "drafting-address").fill("上海市杨浦区国定路300号")
+    _text(page, "drafting-purpose").fill("支持教育事业发展，资助困难学生和乡村教师。")
+    _text(page, "drafting-scope").fill("资助困难学生完成学业\n奖励优秀乡村教师")
+    _text(page, "drafting-founders").fill("陈明德，个人，2000000")
+    problems = page.locator("#drafting-problems")
+    problems.get_by_text("未发现问题").wait_for()
+
+    # a bad value: 30 理事 for a 基金会
+    council_max = _text(page, "drafting-council-max")
+    council_max.fill("30")
+    council_max.press("Tab")
+    problems.get_by_text("基金会理事会理事为5至25人（现为30人）").wait_for()
+    assert "理事人数上限" in problems.inner_text()
+    council_max.fill("15")
+    council_max.press("Tab")
+    problems.get_by_text("未发现问题").wait_for()
+
+    page.locator("#drafting-generate").click()
+    status = page.locator("#drafting-status")
+    status.get_by_text("已生成").wait_for(timeout=120_000)
+    assert "法定事项 9/9 项已覆盖" in status.inner_text()
+    preview = page.locator("#drafting-preview")
+    preview.get_by_text("上海市明德教育发展基金会章程").first.wait_for()
+    assert "第一章 总则" in preview.inner_text() and "法定事项对照" in preview.inner_text()
+    passages = page.locator("#drafting-passages")
+    assert passages.inner_text().strip()  # passages, or the note that the KB has none
+
+    link = page.locator("#drafting-docx a").first
+    link.wait_for()
+    with page.expect_download() as download_info:
+        link.click()
+    target = tmp_path / "charter.docx"
+    download_info.value.save_as(str(target))
+
+    from docx import Document
+
+    doc = Document(str(target))
+    assert doc.paragraphs[0].text == "上海市明德教育发展基金会章程"
+    assert any(p.text.startswith("第一条") for p in doc.paragraphs)
