@@ -107,13 +107,76 @@ def cjk_font() -> Path:
     raise FileNotFoundError("no CJK font for PDF generation (install fonts-noto-cjk)")
 
 
+_PDF_FONT: Path | None = None
+
+
+def make_pdf_font(chars: str, out_path: Path) -> Path:
+    """A small TrueType (glyf) CJK font holding just ``chars``, made from the system Noto CJK.
+
+    fpdf2 embeds the CFF-based Noto CJK fonts with a custom CMap encoding that
+    pypdf (which the loader uses) decodes one byte at a time, garbling every
+    glyph past the first 256. A glyf font is embedded as Identity-H, which pypdf
+    reads correctly. Subsetting first keeps the conversion to a few seconds.
+    """
+    from fontTools import subset
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+
+    source = cjk_font()
+    font = TTFont(str(source), fontNumber=2 if source.suffix == ".ttc" else -1)  # 2 = the SC face
+    options = subset.Options()
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted({ord(c) for c in chars + "".join(map(chr, range(32, 127)))}))
+    subsetter.subset(font)
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    font["glyf"] = glyf
+    font["loca"] = newTable("loca")
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for attr in ("maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours", "maxTwilightPoints",
+                 "maxStorage", "maxFunctionDefs", "maxInstructionDefs", "maxStackElements",
+                 "maxSizeOfInstructions", "maxComponentElements", "maxComponentDepth"):
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 1
+    maxp.numGlyphs = len(order)
+    font["maxp"] = maxp
+    font["head"].indexToLocFormat = 0
+    font["head"].glyphDataFormat = 0
+    font["post"].formatType = 3.0
+    font.sfntVersion = "\x00\x01\x00\x00"
+    font.save(str(out_path))
+    return out_path
+
+
+def use_pdf_font(path: Path) -> None:
+    global _PDF_FONT
+    _PDF_FONT = path
+
+
 def write_pdf(text: str, path: Path) -> Path:
     from fpdf import FPDF
 
+    if _PDF_FONT is None:  # one-off use: a font for this text only
+        use_pdf_font(make_pdf_font(text, path.with_suffix(".font.ttf")))
     pdf = FPDF()
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.add_font("cjk", fname=str(cjk_font()))
+    pdf.add_font("cjk", fname=str(_PDF_FONT))
     pdf.set_font("cjk", size=11)
     for line in text.split("\n"):
         if line.strip():
@@ -188,7 +251,11 @@ def run(cases_dir: Path, checker, work_dir: Path, sources_dir: Path) -> tuple[li
     results = []
     total_seconds = 0.0
     total_docs = 0
-    for case_id, case in load_cases(cases_dir):
+    cases = load_cases(cases_dir)
+    chars = "".join(p.read_text(encoding="utf-8") for p in sorted(sources_dir.glob("*.txt")))
+    chars += "".join(p.read_text(encoding="utf-8") for p in sorted(cases_dir.glob("*.yaml")))
+    use_pdf_font(make_pdf_font(chars, work_dir / "cjk-subset.ttf"))
+    for case_id, case in cases:
         case_dir = work_dir / case_id
         case_dir.mkdir(parents=True, exist_ok=True)
         paths = build_case_files(case, sources_dir, case_dir)

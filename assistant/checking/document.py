@@ -20,7 +20,7 @@ ARTICLE_RE = re.compile(rf"^\s*(?P<label>第[{_CN_NUM}\d]+条)")
 CN_HEADING_RE = re.compile(rf"^\s*[{_CN_NUM}]+\s*[、.．]\s*(?P<title>.+)$")
 PAREN_HEADING_RE = re.compile(rf"^\s*[（(][{_CN_NUM}\d]+[）)]\s*(?P<title>.+)$")
 # A table row as the loader renders it: "姓名: 李明；年龄: 58；职务: 会长".
-TABLE_ROW_RE = re.compile(r"^([^:；]{1,12}:[^；]*；)+[^:；]{1,12}:")
+TABLE_ROW_RE = re.compile(r"^([^:：；;]{1,12}[:：][^；;]*[；;])+[^:：；;]{1,12}[:：]")
 ATTACHMENT_RE = re.compile(r"^\s*附件\s*[\d一二三四五六七八九十]*\s*[:：]?\s*(?P<title>.*)$")
 
 

@@ -235,18 +235,19 @@ class CheckEngine:
             text = ctx.masked_of(doc)
             seen_sentences: set[int] = set()
             for q in extract_quantities(text, kinds=(quantity_kind,)):
-                sentence = q.sentence
-                if q.sentence_start in seen_sentences:
+                sentence_start, sentence_end = doc.sentence_span(q.start, q.end)
+                sentence = text[sentence_start:sentence_end]
+                if sentence_start in seen_sentences:
                     continue
+                seen_sentences.add(sentence_start)
                 ctx_match = next((m for p in contexts if (m := p.search(sentence))), None)
                 if ctx_match is None or any(p.search(sentence) for p in excludes):
                     continue
                 # The number that belongs to the context word is the first one after it
                 # (or the nearest before it when none follows).
-                chosen = _quantity_for_context(text, q.sentence_start, sentence, ctx_match, quantity_kind)
+                chosen = _quantity_for_context(text, sentence_start, sentence, ctx_match, quantity_kind)
                 if chosen is None:
                     continue
-                seen_sentences.add(q.sentence_start)
                 variant = next((v for v in detect.get("variants") or []
                                 if _condition_holds(v.get("when") or {}, whole_text, sentence, ctx.org_name)), None)
                 if variant is None:

@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from assistant.forms.definitions import CrossRule, FormDefinition
-from assistant.forms.validators import IdNumberInfo, format_amount
+from assistant.forms.validators import FieldError, IdNumberInfo, format_amount, parse_id_number
 
 Problem = tuple[str, str]
 
@@ -154,7 +154,11 @@ def _date_order(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
 def _id_consistency(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
     info = ctx.parsed.get(rule.params["id"])
     if not isinstance(info, IdNumberInfo):
-        return []
+        # An ID number that fails only a rule such as the age limit still states a birth date and gender.
+        try:
+            info = parse_id_number(ctx.value(rule.params["id"]), ctx.today)
+        except FieldError:
+            return []
     out: list[Problem] = []
     birth_id, gender_id = rule.params.get("birth_date"), rule.params.get("gender")
     birth = ctx.parsed.get(birth_id) if birth_id else None

@@ -165,12 +165,15 @@ def format_amount(yuan: Decimal) -> str:
     return f"{yuan.normalize():f}元"
 
 
-def parse_count(raw: str) -> int:
+def parse_count(raw: str, allow_decimal: bool = False) -> int | Decimal:
+    """A non-negative whole number ("52", "52人"); with allow_decimal also "1.5年"."""
     text = re.sub(r"\s+", "", raw or "")
-    m = re.match(r"^(\d+)(人|个|名|家|次|位|年|届)?$", text)
+    number = r"\d+(?:\.\d+)?" if allow_decimal else r"\d+"
+    m = re.match(rf"^({number})(人|个|名|家|次|位|年|届)?$", text)
     if not m:
-        raise FieldError(f"“{raw}”不是有效的数量，请填写非负整数（如“52”）。")
-    return int(m[1])
+        kind = "非负数" if allow_decimal else "非负整数"
+        raise FieldError(f"“{raw}”不是有效的数量，请填写{kind}（如“52”）。")
+    return Decimal(m[1]) if "." in m[1] else int(m[1])
 
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -213,7 +216,7 @@ def validate_value(field_type: str, value: str, rules: dict[str, Any], today: da
             raise FieldError(f"金额不得低于{format_amount(Decimal(str(minimum)))}。")
         return parsed
     if field_type == "count":
-        parsed = parse_count(value)
+        parsed = parse_count(value, rules.get("allow_decimal", False))
         if "min" in rules and parsed < rules["min"]:
             raise FieldError(rules.get("min_message") or f"数量不得少于{rules['min']}。")
         if "max" in rules and parsed > rules["max"]:

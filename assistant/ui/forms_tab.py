@@ -17,7 +17,7 @@ from pathlib import Path
 
 import gradio as gr
 
-STATUS_ICONS = {"ok": "✅", "missing": "⚪", "invalid": "❌"}
+STATUS_ICONS = {"ok": "✓", "missing": "○", "invalid": "✗"}  # glyphs every CJK font has
 
 
 def _paths(files) -> list[str]:
@@ -37,7 +37,7 @@ def render_note(row: dict) -> str:
     else:
         parts.append(f"{STATUS_ICONS[row['status']]} {html.escape(row['message'])}")
     if row["status"] == "ok" and row["message"]:  # e.g. a document that disagrees with the profile
-        parts.append(f"⚠️ {html.escape(row['message'])}")
+        parts.append(f"注意：{html.escape(row['message']).removeprefix('注意：')}")
     return "<br>".join(parts)
 
 
@@ -48,7 +48,7 @@ def render_summary(filled, messages: list[str]) -> str:
     prefilled = sum(1 for r in rows if r["source"] and not r["source"].startswith("用户"))
     head = f"**{filled.form.title}**：共{len(rows)}栏，已预填{prefilled}栏；"
     head += "全部通过校验。" if not (missing or invalid) else f"{missing}栏必填未填，{invalid}栏有误。"
-    return "\n".join([head] + [f"- ❌ {m}" for m in messages])
+    return "\n".join([head] + [f"- ✗ {m}" for m in messages])
 
 
 def build(services) -> None:
@@ -94,7 +94,7 @@ def build(services) -> None:
                     else:
                         box = gr.Textbox(label=label, info=f.help, lines=3 if f.multiline else 1,
                                          placeholder=f.placeholder or None, elem_id=elem_id, scale=3)
-                    note = gr.Markdown(elem_id=f"{elem_id}-note")
+                    note = gr.Markdown(elem_id=f"{elem_id}-note", min_height=0)
                 boxes[form.id].append(box)
                 notes[form.id].append(note)
         groups[form.id] = group
@@ -168,7 +168,9 @@ def build(services) -> None:
             filled = filler.apply(current(state_value, form_id), entries_of(form_id, values))
             return [state_value, render_summary(filled, []), *[render_note(r) for r in filled.rows()]]
 
-        triggers = [b.input for b in boxes[form.id]]
+        # ``change`` (not ``input``) so that pasted or scripted values are checked too;
+        # after a prefill it re-checks once more, which is harmless (always_last).
+        triggers = [b.change for b in boxes[form.id]]
         gr.on(triggers, validate_live, inputs=[state, *boxes[form.id]], outputs=[state, summary, *notes[form.id]],
               trigger_mode="always_last", show_progress="hidden")
 

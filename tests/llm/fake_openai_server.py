@@ -51,7 +51,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-        self.server.requests.append({"body": body, "headers": dict(self.headers)})
+        self.server.requests.append({"body": body, "headers": {k.lower(): v for k, v in self.headers.items()}})
         messages = body.get("messages", [])
         text = self.server.reply(messages)
         model = body.get("model", "fake-model")

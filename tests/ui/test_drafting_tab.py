@@ -23,6 +23,7 @@ def test_fill_validate_generate_download(ui_page, tmp_path):
     _text(page, "drafting-address").fill("上海市杨浦区国定路300号")
     _text(page, "drafting-purpose").fill("支持教育事业发展，资助困难学生和乡村教师。")
     _text(page, "drafting-scope").fill("资助困难学生完成学业\n奖励优秀乡村教师")
+    page.get_by_text("四、会员").click()  # a closed accordion: open it to reach 举办者
     _text(page, "drafting-founders").fill("陈明德，个人，2000000")
     problems = page.locator("#drafting-problems")
     problems.get_by_text("未发现问题").wait_for()

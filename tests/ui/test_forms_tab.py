@@ -8,6 +8,8 @@ import yaml
 
 pytestmark = pytest.mark.browser
 
+WAIT_MS = 60_000  # the test machine is shared; a busy server may answer slowly
+
 PROFILE = {
     "org_type": "社会团体",
     "level": "市级",
@@ -32,7 +34,7 @@ def test_prefill_from_profile_and_live_id_validation(ui_page, tmp_path):
     page.get_by_role("tab", name="智能填报").click()
     page.locator("#fill-form input").click()
     page.get_by_role("option", name="法定代表人登记表").click()
-    expect(page.locator("#fill-group-legal_rep_registration")).to_be_visible()
+    expect(page.locator("#fill-group-legal_rep_registration")).to_be_visible(timeout=WAIT_MS)
 
     profile = tmp_path / "组织概况.yaml"
     profile.write_text(yaml.safe_dump(PROFILE, allow_unicode=True), encoding="utf-8")
@@ -41,19 +43,19 @@ def test_prefill_from_profile_and_live_id_validation(ui_page, tmp_path):
     page.locator("#fill-prefill").click()
 
     prefix = "#fill-legal_rep_registration"
-    expect(page.locator(f"{prefix}-person_name textarea")).to_have_value("张伟")
-    expect(page.locator(f"{prefix}-org_name textarea")).to_have_value("上海市青年创业促进会")
-    expect(page.locator(f"{prefix}-person_name-note")).to_contain_text("来源：组织概况")
-    expect(page.locator(f"{prefix}-id_number-note")).to_contain_text("通过")
+    expect(page.locator(f"{prefix}-person_name textarea")).to_have_value("张伟", timeout=WAIT_MS)
+    expect(page.locator(f"{prefix}-org_name textarea")).to_have_value("上海市青年创业促进会", timeout=WAIT_MS)
+    expect(page.locator(f"{prefix}-person_name-note")).to_contain_text("来源：组织概况", timeout=WAIT_MS)
+    expect(page.locator(f"{prefix}-id_number-note")).to_contain_text("通过", timeout=WAIT_MS)
     # derived from the ID number, and says so
-    expect(page.locator(f"{prefix}-birth_date textarea")).to_have_value("1980-01-01")
-    expect(page.locator(f"{prefix}-birth_date-note")).to_contain_text("由“居民身份证号码”推算")
+    expect(page.locator(f"{prefix}-birth_date textarea")).to_have_value("1980-01-01", timeout=WAIT_MS)
+    expect(page.locator(f"{prefix}-birth_date-note")).to_contain_text("由“居民身份证号码”推算", timeout=WAIT_MS)
 
     id_box = page.locator(f"{prefix}-id_number textarea")
     id_box.fill("310105198001011236")  # wrong check digit
-    expect(page.locator(f"{prefix}-id_number-note")).to_contain_text("校验位错误")
-    expect(page.locator(f"{prefix}-id_number-note")).to_contain_text("用户填写")
-    expect(page.locator("#fill-summary")).to_contain_text("有误")
+    expect(page.locator(f"{prefix}-id_number-note")).to_contain_text("校验位错误", timeout=WAIT_MS)
+    expect(page.locator(f"{prefix}-id_number-note")).to_contain_text("用户填写", timeout=WAIT_MS)
+    expect(page.locator("#fill-summary")).to_contain_text("有误", timeout=WAIT_MS)
 
     id_box.fill("310105198001011235")
-    expect(page.locator(f"{prefix}-id_number-note")).to_contain_text("通过")
+    expect(page.locator(f"{prefix}-id_number-note")).to_contain_text("通过", timeout=WAIT_MS)

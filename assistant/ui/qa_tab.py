@@ -1,0 +1,116 @@
+"""问答 tab: streaming chat over the policy Q&A service.
+
+Each answer shows its citations underneath; a citation expands to the source
+passage with the supporting sentence highlighted. The backend in use is shown,
+with a clear notice when no LLM is configured (answers are then retrieved text).
+"""
+
+from __future__ import annotations
+
+import html
+
+import gradio as gr
+
+from assistant.llm.backends import BACKEND_LABELS
+from assistant.qa.passages import Passage
+from assistant.qa.service import QAAnswer
+
+CURSOR = "▌"
+
+REMOVAL_REASONS = {
+    "no_such_passage": "编号不存在",
+    "quote_not_verbatim": "引文与原文不符",
+    "not_supported": "原文不支持该句",
+    "unsupported_fact": "数字或名称不见于原文",
+}
+
+
+def _passage_html(p: Passage, quote: str) -> str:
+    text = p.text.strip()
+    start = text.find(quote) if quote else -1
+    if start >= 0:
+        body = html.escape(text[:start]) + "<mark>" + html.escape(quote) + "</mark>" + html.escape(text[start + len(quote):])
+    else:
+        body = html.escape(text)
+    return body.replace("\n", "<br>")
+
+
+def _details(n: int | None, p: Passage, quote: str) -> str:
+    head = f"[{n}] " if n is not None else ""
+    summary = html.escape(head + p.label)
+    quote_line = f'<div class="szzs-quote">“{html.escape(quote)}”</div>' if quote else ""
+    return (
+        f'<details class="szzs-citation"><summary>{summary}</summary>{quote_line}'
+        f'<div class="szzs-passage">{_passage_html(p, quote)}</div>'
+        f'<div class="meta">来源：{html.escape(p.source)}</div></details>'
+    )
+
+
+def render_answer(answer: QAAnswer) -> str:
+    """The chat message for a finished answer: text, expandable citations, a status line.
+
+    HTML is kept on single lines: a blank line would end the HTML block in the
+    Chatbot's Markdown renderer.
+    """
+    parts = [html.escape(answer.answer).replace("\n", "<br>")]
+    if answer.citations:
+        items = "".join(_details(c.n, c.passage, c.quote) for c in answer.citations)
+        parts.append(f'<div class="szzs-citations"><div class="meta">引用（点击展开原文）：</div>{items}</div>')
+    elif answer.passages:
+        items = "".join(_details(None, p, "") for p in answer.closest)
+        parts.append(f'<div class="szzs-citations szzs-closest"><div class="meta">最接近的条文：</div>{items}</div>')
+    status = [f"后端：{BACKEND_LABELS.get(answer.backend, answer.backend)}", f"用时 {answer.seconds:.1f} 秒"]
+    if answer.removed:
+        reasons = "、".join(sorted({REMOVAL_REASONS.get(r.reason, r.reason) for r in answer.removed}))
+        status.append(f"已删除 {len(answer.removed)} 处未通过核验的内容（{reasons}）")
+    if answer.error:
+        status.append(html.escape(answer.error))
+    parts.append(f'<div class="meta szzs-status">{" · ".join(status)}</div>')
+    return "<br>".join(parts)
+
+
+def backend_notice(backend: str) -> str:
+    if backend == "none":
+        return ("⚠️ **当前未启用大模型**（后端 none）：回答是检索到的相关条文原文摘录，不做生成。"
+                " / No LLM configured: answers are the retrieved passages.")
+    return f"当前后端：**{BACKEND_LABELS.get(backend, backend)}**。回答只依据知识库中的文件，每处引用都经过原文核验。"
+
+
+def build(services) -> None:
+    backend = "none" if services.settings.llm.backend == "none" else services.settings.llm.backend
+    gr.Markdown(backend_notice(backend), elem_id="qa-backend")
+    chat = gr.Chatbot(label="政策问答", height=520, elem_id="qa-chat", buttons=["copy"])
+    asked = gr.State([])  # the user's earlier questions, for follow-ups
+    with gr.Row():
+        question = gr.Textbox(
+            label="问题",
+            placeholder="例如：长宁区2026年对社区社会组织有什么安排？ 追问可以直接说“那上海市呢？”",
+            scale=5,
+            elem_id="qa-question",
+        )
+        send = gr.Button("提问", variant="primary", scale=1, elem_id="qa-send")
+        clear = gr.Button("新对话", scale=1, elem_id="qa-clear")
+
+    def respond(text: str, messages: list, history: list):
+        text = (text or "").strip()
+        if not text:
+            yield messages, history, ""
+            return
+        messages = list(messages or []) + [
+            {"role": "user", "content": text},
+            {"role": "assistant", "content": "正在检索……"},
+        ]
+        yield messages, history, ""
+        draft = ""
+        for item in services.qa.stream(text, history=list(history)):
+            if isinstance(item, str):
+                draft += item
+                messages[-1] = {"role": "assistant", "content": html.escape(draft) + CURSOR}
+                yield messages, history, ""
+            else:
+                messages[-1] = {"role": "assistant", "content": render_answer(item)}
+                yield messages, list(history) + [text], ""
+
+    send.click(respond, inputs=[question, chat, asked], outputs=[chat, asked, question])
+    question.submit(respond, inputs=[question, chat, asked], outputs=[chat, asked, question])
+    clear.click(lambda: ([], [], ""), outputs=[chat, asked, question])

