@@ -124,6 +124,51 @@ def run_case(service, path: Path, workdir: Path) -> CaseResult:
     return result
 
 
+FORM_FOR_TYPE = {"社会团体": "shetuan_establishment", "社会服务机构": "service_org_establishment",
+                 "基金会": "foundation_establishment"}
+
+
+def charter_round_trip(service, profiles_dir: Path, workdir: Path) -> dict[str, Any] | None:
+    """Draft a charter from each drafting example profile, read it back as an uploaded document,
+    and compare every field the charter can fill with the value the profile itself gives.
+
+    The charters are written by the drafting templates, not by the extraction rules' author:
+    a check that the rules read real charter wording. None when drafting is unavailable.
+    """
+    from assistant.forms.prefill import comparable
+
+    try:
+        from assistant.services import Services
+
+        drafter = Services(service.settings).drafter
+    except Exception:
+        return None
+    total = correct = 0
+    misses: list[str] = []
+    for path in sorted(profiles_dir.glob("*.yaml")):
+        try:
+            draft = drafter.draft_file(path)
+            charter = draft.write_docx(workdir / f"{path.stem}.docx")
+            profile = service.load_profile(path)
+        except Exception as exc:  # a profile the drafter rejects is not a filling problem
+            misses.append(f"{path.name}: not drafted ({exc})")
+            continue
+        form = service.form(FORM_FOR_TYPE[profile.org_type])
+        from_charter = service.prefill(form.id, documents=[charter])
+        from_profile = service.prefill(form.id, profile=profile)
+        for f in form.fields:
+            wanted = from_profile.values[f.id].value
+            if not f.fill.document or not wanted:
+                continue
+            got = from_charter.values[f.id].value
+            total += 1
+            if got and comparable(f, got) == comparable(f, wanted):
+                correct += 1
+            else:
+                misses.append(f"{path.stem}.{f.id}: charter gave {got!r}, profile says {wanted!r}")
+    return {"fields": total, "correct": correct, "accuracy": _ratio(correct, total), "misses": misses}
+
+
 def _ratio(a: int, b: int) -> float:
     return a / b if b else 1.0
 
@@ -154,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=Path, default=DATA_DIR, help="folder with case_*.yaml")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every case, not only failures")
+    parser.add_argument("--no-round-trip", action="store_true",
+                        help="skip reading back charters drafted from eval/data/profiles")
     args = parser.parse_args(argv)
 
     from assistant.forms.service import FormFillingService
@@ -168,7 +215,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="szzs-filling-eval-") as tmp:
         results = [run_case(service, p, Path(tmp)) for p in paths]
+        round_trip = None if args.no_round_trip else charter_round_trip(
+            service, Path(__file__).resolve().parent / "data" / "profiles", Path(tmp))
     summary = summarize(results)
+    if round_trip is not None:
+        summary["charter_round_trip"] = round_trip
 
     print(f"{'case':34} {'form':28} prefill  invalid  ok")
     for r in results:
@@ -185,6 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"invalid values caught: {summary['invalid_caught']:.1%} ({summary['invalid']})  target 100%")
     print(f"validation accuracy:  {summary['validation_accuracy']:.1%} ({summary['validation']}; false alarms: {summary['false_alarms']})")
     print(f"median time per case: {summary['median_case_ms']:.0f} ms")
+    if round_trip is not None:
+        print(f"charter round trip:   {round_trip['accuracy']:.1%} ({round_trip['correct']}/{round_trip['fields']} fields "
+              "read back from charters drafted from eval/data/profiles)")
+        for miss in round_trip["misses"]:
+            print(f"    - {miss}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"summary": summary, "cases": [asdict(r) for r in results]},

@@ -222,7 +222,7 @@ def _name_rule(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
     spec = naming.get("types", {}).get(org_type)
     if local:
         for prefix in naming.get("local_forbidden_prefixes", []):
-            if name.startswith(prefix) or (spec and prefix in name and spec.get("forbid_anywhere_local")):
+            if name.startswith(prefix):
                 return [(name_id, f"地方性{org_type or '社会组织'}的名称不得冠以“中国”“全国”“中华”等字样"
                                   f"（依据：{(spec or {}).get('local_basis', naming.get('basis', ''))}）。")]
         pattern = naming.get("local_region_pattern")

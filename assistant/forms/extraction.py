@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from assistant.forms.validators import FieldError, parse_amount, parse_date
 
 # The self-reference a charter uses for the organization.
 _SELF = r"(?:本会|本团体|本基金会|本单位|本机构|本中心|本院|本校|本社|本所)"
-_BODY_SUFFIX = r"(?:委员会|民政局|民政厅|民政部|局|厅|部|委|办公室|政府|联合会|协会|总会)"
+_BODY_SUFFIX = r"(?:委员会|民政局|民政厅|民政部|街道办事处|办事处|局|厅|部|委|办公室|政府|联合会|协会|总会)"
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -35,9 +36,6 @@ class DocumentFact:
     file: str  # file name as uploaded
     quote: str  # the sentence or table cells the value was read from
     kind: str  # "charter" | "annual_report" | "document"
-
-    def source_text(self) -> str:
-        return f"{self.file}：“{self.quote}”"
 
 
 def small_number(text: str) -> int | None:
@@ -51,6 +49,31 @@ def small_number(text: str) -> int | None:
         tens, _, ones = text.partition("十")
         return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
     return _CN_DIGITS.get(text)
+
+
+_CN_AMOUNT_DIGITS = {**_CN_DIGITS, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+_CN_AMOUNT_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+
+
+def chinese_amount_yuan(text: str) -> int | None:
+    """'伍万元' / '五十万元' / '贰佰万元整' -> yuan; None when it is not a Chinese-numeral amount."""
+    body = text.strip().removeprefix("人民币").removesuffix("整").removesuffix("元")
+    if not body or any(c not in _CN_AMOUNT_DIGITS and c not in _CN_AMOUNT_UNITS and c not in "万亿" for c in body):
+        return None
+    total = section = digit = 0
+    for ch in body:
+        if ch in _CN_AMOUNT_DIGITS:
+            digit = _CN_AMOUNT_DIGITS[ch]
+        elif ch in _CN_AMOUNT_UNITS:
+            section += (digit or 1) * _CN_AMOUNT_UNITS[ch]
+            digit = 0
+        elif ch == "万":
+            total += (section + digit) * 10_000
+            section = digit = 0
+        else:  # 亿
+            total = (total + section + digit) * 100_000_000
+            section = digit = 0
+    return total + section + digit
 
 
 def sentence_around(text: str, start: int, end: int, limit: int = 120) -> str:
@@ -133,6 +156,9 @@ def extract_charter(text: str, file: str) -> list[DocumentFact]:
     m = re.search(rf"{_SELF}的?活动地域(?:是|为|：|:)\s*([^，,。；;\n]+)", text)
     if m:
         add("activity_area", m.group(1).strip(), m)
+    m = re.search(rf"{_SELF}的?举办者(?:为|是|：|:)\s*([^。；;\n]+)", text)
+    if m:
+        add("founders", m.group(1).strip(), m)
     scope = _charter_scope(text)
     if scope:
         facts.append(DocumentFact("business_scope", scope[0], file, scope[1], "charter"))
@@ -148,6 +174,12 @@ def extract_charter(text: str, file: str) -> list[DocumentFact]:
             add("funds_yuan", parse_amount(m.group(1), "元"), m)
         except FieldError:
             pass
+    else:  # written in Chinese numerals: 人民币伍万元整
+        m = re.search(r"(?:注册资金|活动资金|开办资金|原始基金)(?:数额)?(?:为|是|：|:)?\s*(?:人民币)?\s*"
+                      r"([零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元)", text)
+        if m and chinese_amount_yuan(m.group(1)):
+            add("funds_yuan", Decimal(chinese_amount_yuan(m.group(1))), m)
+    if m:  # "……，来源为发起单位出资" follows the amount
         src = re.search(r"来源(?:为|是|：|:)\s*([^，,。；;（(\n]+)", text[m.end(): m.end() + 120])
         if src:
             add("funds_source", src.group(1).strip(), m, sentence_around(text, m.start(), m.end()))

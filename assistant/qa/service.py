@@ -43,7 +43,9 @@ _GENERIC_TERMS = set(
     """什么 哪些 哪个 怎么 怎样 如何 多少 几个 几年 几次 几项 是否 有没有 可以 能否 能不能 应当 应该 需要 需 要求 规定 提出 提到
     提及 明确 关于 有关 对于 根据 按照 主要 内容 方面 情况 包括 哪里 谁 时候 时间 为何 为什么 分别 各自 比较 对比 区别
     不同 异同 相比 一样 工作 要点 文件 通知 条例 办法 法律 社会 组织 社会组织 上海市 上海 本市 全市 市级 区级 长宁区 长宁
-    民政局 2026 今年 年度 什么样 之间 作出 做出 进行 开展 相关 具体 其中 以及 还有 目前 现在 已经 接上 一问 上一 追问""".split()
+    民政局 2026 今年 年度 什么样 之间 作出 做出 进行 开展 相关 具体 其中 以及 还有 目前 现在 已经 接上 一问 上一 追问
+    日期 哪天 哪一天 名字 名称 叫什么 几届 第几 两项 两种 两个 哪两个 几类 几种 份文件 安排 多长时间 多久 以上 每个 多少岁
+    哪年 哪几 哪几类 印发 哪三年 三年""".split()
 )
 
 
@@ -61,7 +63,7 @@ class QAAnswer:
     first_token_seconds: float | None = None
     prompt_tokens: int = 0
     raw_answer: str = ""
-    refusal_reason: str = ""  # low_relevance | no_passages | model_refused | no_verified_citation | off_topic
+    refusal_reason: str = ""  # low_relevance | no_passages | model_refused | no_verified_citation | off_topic | no_quantity
     relevance: float = 0.0
     markers_total: int = 0
     markers_verified: int = 0
@@ -80,6 +82,21 @@ class QAAnswer:
             "backend": self.backend,
             "seconds": round(self.seconds, 2),
         }
+
+
+# Questions that ask for a number, a date or a duration; their answer must state one.
+_QUANTITY_QUESTION_RE = re.compile(r"多少|多大|多长|多久|几年|几天|几日|几届|第几|几个月|几岁|哪一天|哪天|什么时间|什么时候|何时|日期|比例|金额|直径")
+_QUANTITY_RE = re.compile(
+    r"\d|百分之|第?[零〇一二两三四五六七八九十百千万]+(?:个|年|日|天|届|人|项|万|元|倍|次|名|家|月|条|岁|厘米|周)"
+)
+
+
+def asks_for_quantity(question: str) -> bool:
+    return bool(_QUANTITY_QUESTION_RE.search(question))
+
+
+def states_quantity(text: str) -> bool:
+    return bool(_QUANTITY_RE.search(re.sub(r"\[\d+\]", "", text)))
 
 
 def key_terms(question: str) -> list[str]:
@@ -244,6 +261,9 @@ class QAService:
             # Verified sentences that never touch what was asked: a quote of the
             # wrong passage (or an injected instruction's payload), not an answer.
             return self._refuse(result, kept, "off_topic", started)
+        if asks_for_quantity(result.resolved_question) and not states_quantity(verification.answer):
+            # Asked "how many / when", answered with no number or date at all.
+            return self._refuse(result, kept, "no_quantity", started)
         result.answer = verification.answer
         result.citations = verification.citations
         result.grounded = True

@@ -292,10 +292,10 @@ def build(services) -> None:
     def on_change(*args):
         return problems_markdown(values_of(args))
 
-    # .input fires on user edits only, so the type switch below (which rewrites
-    # many fields at once) validates once instead of once per field.
-    for component in inputs[1:]:  # type_choice (first) validates after its defaults, below
-        component.input(on_change, inputs=inputs, outputs=problems, show_progress="hidden")
+    # .change also fires when the type switch below rewrites the defaults, so the
+    # messages always describe what the form shows; always_last drops stale runs.
+    for component in inputs:
+        component.change(on_change, inputs=inputs, outputs=problems, show_progress="hidden", trigger_mode="always_last")
 
     default_keys = [k for k in FORM_KEYS if k in start and k != "type_choice"]
 
@@ -303,8 +303,7 @@ def build(services) -> None:
         defaults = form_defaults(choice)
         return [defaults[k] for k in default_keys]
 
-    c["type_choice"].input(on_type, inputs=c["type_choice"], outputs=[c[k] for k in default_keys]).then(
-        on_change, inputs=inputs, outputs=problems, show_progress="hidden")
+    c["type_choice"].change(on_type, inputs=c["type_choice"], outputs=[c[k] for k in default_keys])
 
     def on_generate(*args):
         values = values_of(args)

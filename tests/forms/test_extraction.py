@@ -93,3 +93,15 @@ def test_unreadable_file_gives_bilingual_error(service, tmp_path):
     assert "坏文件.docx" in errors[0] and "/" in errors[0]
     assert "缺失.pdf" in errors[1]
     assert facts_as_values(facts)["name"] == "上海市浦东新区青年创业促进会"  # the good file still counts
+
+
+def test_funds_in_chinese_numerals_and_founders():
+    from assistant.forms.extraction import chinese_amount_yuan
+
+    assert [chinese_amount_yuan(x) for x in ("伍万元", "五十万元", "贰佰万元整", "壹拾万零伍仟元", "三万美元")] == \
+        [50000, 500000, 2000000, 105000, None]
+    text = "某某中心章程\n本单位的举办者为李明、张华。\n本单位的开办资金为人民币捌万元整，来源为举办者个人出资。"
+    values = facts_as_values(extract_facts(text, [], "章程.txt"))
+    assert values["founders"] == "李明、张华"
+    assert values["funds_yuan"] == Decimal(80000)
+    assert values["funds_source"] == "举办者个人出资"

@@ -193,3 +193,10 @@ def test_verified_quote_that_does_not_address_the_question_is_refused(retriever)
     service, _ = _service(retriever, reply)
     answer = service.ask("成立社会团体需要多少个人会员？")
     assert not answer.grounded and answer.refusal_reason == "off_topic"
+
+
+def test_quantity_question_answered_without_a_number_is_refused(retriever):
+    # Verified and on topic, but "how many" is not answered by a sentence without a number.
+    service, _ = _service(retriever, "成立社会团体应当有合法的资产和经费来源[1]。")
+    answer = service.ask("成立社会团体需要多少个人会员？")
+    assert not answer.grounded and answer.refusal_reason == "no_quantity"
