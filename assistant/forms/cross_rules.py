@@ -2,7 +2,8 @@
 
 Each form lists its cross rules in YAML (``cross_rules: [{kind, fields, params,
 basis}]``); ``kind`` picks one of the checks below, ``params`` name the fields
-and numbers it works on. A check returns ``(field_id, message)`` pairs; the
+and numbers it works on, and an optional ``params.when`` (``{field: value or
+[values]}``) limits any rule to matching forms. A check returns ``(field_id, message)`` pairs; the
 message is attached to that field and makes it invalid.
 
 Checks only look at fields whose own value is valid (``parsed``), so a
@@ -172,7 +173,7 @@ def _id_consistency(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
 
 def _forbidden_value(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
     field_id = rule.params["field"]
-    if ctx.value(field_id) == str(rule.params["value"]) and matches_when(ctx, rule.params.get("when", {})):
+    if ctx.value(field_id) == str(rule.params["value"]):
         return [(field_id, rule.params["message"])]
     return []
 
@@ -194,15 +195,7 @@ def _min_value(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
 
 def _required_when(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
     field_id = rule.params["field"]
-    if not ctx.value(field_id) and matches_when(ctx, rule.params.get("when", {})):
-        return [(field_id, rule.params["message"])]
-    return []
-
-
-def _empty_when(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
-    field_id = rule.params["field"]
-    value = ctx.value(field_id)
-    if value and value not in rule.params.get("allowed", []) and matches_when(ctx, rule.params.get("when", {})):
+    if not ctx.value(field_id):
         return [(field_id, rule.params["message"])]
     return []
 
@@ -249,7 +242,6 @@ CHECKS: dict[str, Callable[[RuleContext, CrossRule], list[Problem]]] = {
     "not_equal": _not_equal,
     "required_when": _required_when,
     "min_value": _min_value,
-    "empty_when": _empty_when,
     "name_rule": _name_rule,
 }
 

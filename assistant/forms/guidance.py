@@ -93,11 +93,20 @@ def kb_citations(retriever_factory: Callable[[], Any] | None, query: str, k: int
 
         retriever = retriever_factory()
         search = getattr(retriever, "search", None)
-        docs = search(query, k=k) if search else retriever.invoke(query)[:k]
+        # Ask for more than needed: drafting templates are dropped below.
+        docs = search(query, k=k * 2) if search else retriever.invoke(query)
     except Exception as exc:  # no index yet, Chroma missing, model files absent …
         log.info("knowledge base unavailable for guidance: %s", exc)
         return [], "知识库暂不可用（尚未建立索引），仅显示表单内置的说明。"
-    hits = [hit_from_document(d) for d in docs or []]
+    hits, seen = [], set()
+    for hit in (hit_from_document(d) for d in docs or []):
+        # Templates are our own drafting material, not a basis a filer can cite.
+        key = (hit["title"], hit["section"])
+        if hit["doc_type"] == "template" or key in seen:
+            continue
+        seen.add(key)
+        hits.append(hit)
+    hits = hits[:k]
     if not hits:
         return [], "知识库中没有找到相关条文。"
     return hits, ""

@@ -216,7 +216,7 @@ class FormFillingService:
         service = self
 
         class _Cached:
-            def search(self, query: str, k: int = 3):
+            def search(self, query: str, k: int = 6):
                 key = (form_id, field_id)
                 if key not in service._guidance_cache:
                     retriever = service.retriever_factory() if service.retriever_factory else None

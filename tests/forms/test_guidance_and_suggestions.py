@@ -102,3 +102,13 @@ def test_overlong_suggestion_is_flagged(tmp_settings):
     service = FormFillingService(tmp_settings, retriever_factory=None, llm_factory=lambda: llm)
     suggestion = service.suggest("annual_report_basic", "activities", {})
     assert "超过本栏1500字的上限" in suggestion.note
+
+
+def test_templates_and_duplicates_are_not_cited(tmp_settings):
+    template = Document(page_content="【活动资金】本会的活动资金为人民币【funds】。",
+                        metadata={"title": "【name】章程", "section": "资产", "doc_type": "template", "source": "templates/a.md"})
+    duplicate = Document(page_content=ARTICLE_10.page_content, metadata=dict(ARTICLE_10.metadata))
+    retriever = KeywordRetriever([template, ARTICLE_10, duplicate])
+    service = FormFillingService(tmp_settings, retriever_factory=lambda: retriever, llm_factory=lambda: None)
+    citations = service.guidance("shetuan_establishment", "funds", {}, TODAY).citations
+    assert [c["title"] for c in citations] == ["社会团体登记管理条例"]
