@@ -69,6 +69,9 @@ class LLMSettings(BaseModel):
     max_tokens: int = 384
     temperature: float = 0.1
     context_token_budget: int = 1200
+    # Q&A: each retrieved chunk is cut to its sentences that best match the
+    # question, at most this many characters (0 = whole chunks); see assistant/qa/passages.py.
+    excerpt_chars: int = 160
     # openai-compatible server
     base_url: str = "http://127.0.0.1:8081/v1"
     model: str = "qwen2.5"

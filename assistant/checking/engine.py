@@ -174,12 +174,12 @@ class CheckEngine:
         found_parts: list[tuple[str, Hit]] = []
         missing_parts: list[str] = []
         for index, part in enumerate(rule.parts()):
-            hit = find_by_structure(part, docs)
-            if hit is None and part.get("description"):
+            # Any signal suffices, so the cheap ones go first and the document is
+            # embedded only when structure and key phrases found nothing.
+            hit = find_by_structure(part, docs) or find_by_phrase(part, docs, ctx.masked_of)
+            if hit is None and part.get("description") and part.get("anchors"):
                 assigned = ctx.assignment(rule.scope, rules)
-                hit = ctx.semantic.hit(assigned, f"{rule.id}#{index}")
-            if hit is None:
-                hit = find_by_phrase(part, docs, ctx.masked_of)
+                hit = ctx.semantic.hit(assigned, f"{rule.id}#{index}", list(part["anchors"]))
             if hit is None:
                 missing_parts.append(part.get("label") or rule.item)
             else:

@@ -91,7 +91,7 @@ def write_docx(result: CheckResult, path: Path) -> Path:
     document = Document()
     style = document.styles["Normal"]
     style.font.size = Pt(11)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
     document.add_heading("社会组织申请材料审查意见", level=0)
     for key, value in (
         ("审查材料", "、".join(result.files) or "（无可读取的文件）"),

@@ -26,6 +26,8 @@ from assistant.forms.validators import FieldError, parse_amount, parse_date
 # The self-reference a charter uses for the organization.
 _SELF = r"(?:本会|本团体|本基金会|本单位|本机构|本中心|本院|本校|本社|本所)"
 _BODY_SUFFIX = r"(?:委员会|民政局|民政厅|民政部|街道办事处|办事处|局|厅|部|委|办公室|政府|联合会|协会|总会)"
+# "为" / "是" / "：" or "为：" between a label and its value
+_IS = r"(?:为|是)?\s*[：:]?\s*"
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -144,19 +146,19 @@ def extract_charter(text: str, file: str) -> list[DocumentFact]:
         if value not in (None, ""):
             facts.append(DocumentFact(key, value, file, quote or sentence_around(text, m.start(), m.end()), "charter"))
 
-    m = re.search(rf"{_SELF}的?(?:中文)?名称(?:为|是|：|:)\s*[“\"]?([^，,。；;（(”\"\n]+)", text)
+    m = re.search(rf"{_SELF}的?(?:中文)?名称(?:为|是|：|:){_IS}[“\"]?([^，,。；;（(”\"\n]+)", text)
     if m:
         add("name", m.group(1).strip(), m)
-    m = re.search(rf"{_SELF}的?住所(?:设在|设于|位于|在|为|是|：|:)\s*([^。；;\n]+)", text)
+    m = re.search(rf"{_SELF}的?住所(?:设在|设于|位于|在|为|是|：|:){_IS}([^。；;\n]+)", text)
     if m:
         add("address", m.group(1).strip(), m)
-    m = re.search(rf"{_SELF}的?(?:设立)?宗旨(?:是|为)?[：:]?\s*([^\n]+)", text)
+    m = re.search(rf"{_SELF}的?(?:设立)?宗旨{_IS}([^\n]+)", text)
     if m:
         add("purpose", m.group(1).strip().rstrip("。").strip(), m)
-    m = re.search(rf"{_SELF}的?活动地域(?:是|为|：|:)\s*([^，,。；;\n]+)", text)
+    m = re.search(rf"{_SELF}的?活动地域(?:是|为|：|:){_IS}([^，,。；;\n]+)", text)
     if m:
         add("activity_area", m.group(1).strip(), m)
-    m = re.search(rf"{_SELF}的?举办者(?:为|是|：|:)\s*([^。；;\n]+)", text)
+    m = re.search(rf"{_SELF}的?举办者(?:为|是|：|:){_IS}([^。；;\n]+)", text)
     if m:
         add("founders", m.group(1).strip(), m)
     scope = _charter_scope(text)

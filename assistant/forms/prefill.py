@@ -143,7 +143,8 @@ def comparable(f: FieldDefinition, text: str) -> Any:
             return parse_date(text)
     except FieldError:
         pass
-    return re.sub(r"[\s，,。；;、：:“”\"'（）()]", "", text or "")
+    # Text: spacing and a closing full stop do not matter; anything else does.
+    return re.sub(r"\s+", "", text or "").rstrip("。；;，,").strip("“”\"'")
 
 
 # --- prefill -----------------------------------------------------------------

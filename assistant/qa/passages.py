@@ -10,7 +10,7 @@ from langchain_core.documents import Document
 
 from assistant.kb.schema import ISSUER_SEP
 from assistant.llm.backends import strip_control_tokens
-from assistant.qa.text import CJK_RE, without_instructions
+from assistant.qa.text import CJK_RE, cjk_bigrams, split_sentences, without_instructions
 
 # The context block's own delimiters; removed from passage text so a document
 # cannot pretend that the data block has ended.
@@ -116,26 +116,70 @@ def format_passage(p: Passage, text: str | None = None) -> str:
     return f"{header}{clean_passage_text(text if text is not None else p.text)}"
 
 
-def assemble_context(passages: list[Passage], token_budget: int) -> tuple[list[Passage], str]:
+def excerpt(text: str, question: str, max_chars: int) -> str:
+    """The sentences of ``text`` that best match ``question``, in their original order.
+
+    A 400-character chunk usually answers with one or two sentences; sending only
+    those keeps the prompt short (prompt processing dominates the answer time on
+    two cores) and gives the small model less to wander off into. Skipped
+    stretches are marked with "……". The full chunk stays in the Passage, so
+    citations are still verified against the whole text.
+    """
+    text = clean_passage_text(text)
+    if len(text) <= max_chars:
+        return text
+    sentences = [s for s in split_sentences(text) if s.strip()]
+    q = cjk_bigrams(question)
+    ranked = sorted(range(len(sentences)), key=lambda i: (-len(cjk_bigrams(sentences[i]) & q), i))
+    chosen: list[int] = []
+    used = 0
+    for i in ranked:
+        length = len(sentences[i].strip())
+        if used + length > max_chars and chosen:
+            continue
+        chosen.append(i)
+        used += length
+        if used >= max_chars:
+            break
+    chosen.sort()
+    parts: list[str] = []
+    previous = -1
+    for i in chosen:
+        if i != previous + 1:
+            parts.append("……")
+        parts.append(sentences[i].strip())
+        previous = i
+    if previous != len(sentences) - 1:
+        parts.append("……")
+    out = "".join(parts)
+    return out if len(out) <= max_chars * 1.5 else out[: int(max_chars * 1.5)] + "……"
+
+
+def assemble_context(
+    passages: list[Passage], token_budget: int, question: str = "", excerpt_chars: int | None = None
+) -> tuple[list[Passage], str]:
     """Pick passages in rank order while they fit in ``token_budget``.
 
-    The first passage is always kept (cut to the budget if it alone is too
-    long): answering from a truncated best passage beats answering from none.
-    Returns the kept passages and the context text.
+    With ``question`` and ``excerpt_chars``, each passage is reduced to its
+    best-matching sentences (see excerpt). The first passage is always kept
+    (cut to the budget if it alone is too long): answering from a truncated best
+    passage beats answering from none. Returns the kept passages (renumbered
+    1..n) and the context text.
     """
     kept: list[Passage] = []
     blocks: list[str] = []
     used = 0
     for p in passages:
         p = replace(p, n=len(kept) + 1)  # numbers follow the context, without gaps
-        block = format_passage(p)
+        shown = excerpt(p.text, question, excerpt_chars) if question and excerpt_chars else None
+        block = format_passage(p, shown)
         cost = estimate_tokens(block) + 2
         if used + cost > token_budget:
             if kept:
                 continue  # a later, shorter passage may still fit
             # Cut the best passage to the budget.
             room = max(token_budget - estimate_tokens(format_passage(p, "")) - 2, 20)
-            text = clean_passage_text(p.text)
+            text = shown if shown is not None else clean_passage_text(p.text)
             while text and estimate_tokens(text) > room:
                 text = text[: int(len(text) * 0.9)]
             block = format_passage(p, text + "……")

@@ -166,7 +166,9 @@ class QAService:
         if not passages:
             yield self._refuse(result, [], "no_passages", started)
             return
-        kept, context = assemble_context(passages, self.settings.llm.context_token_budget)
+        kept, context = assemble_context(
+            passages, self.settings.llm.context_token_budget, question=resolved, excerpt_chars=self.settings.llm.excerpt_chars
+        )
         result.passages = kept
         result.relevance = relevance(resolved, kept)
         if result.relevance < MIN_RELEVANCE:
@@ -257,7 +259,8 @@ class QAService:
             return self._refuse(result, kept, reason, started)
         terms = key_terms(result.resolved_question)
         answer_text = normalize(verification.answer)
-        if terms and not any(t in answer_text for t in terms):
+        cited = [c.passage for c in verification.citations]
+        if terms and not any(t in answer_text for t in terms) and relevance(result.resolved_question, cited) < MIN_RELEVANCE:
             # Verified sentences that never touch what was asked: a quote of the
             # wrong passage (or an injected instruction's payload), not an answer.
             return self._refuse(result, kept, "off_topic", started)

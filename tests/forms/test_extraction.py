@@ -105,3 +105,11 @@ def test_funds_in_chinese_numerals_and_founders():
     assert values["founders"] == "李明、张华"
     assert values["funds_yuan"] == Decimal(80000)
     assert values["funds_source"] == "举办者个人出资"
+
+
+def test_label_written_with_both_verb_and_colon():
+    text = "本团体名称为：上海市闵行区温州商会。\n本团体住所：上海市闵行区莘建路88号。\n本团体的宗旨是：团结会员。"
+    values = facts_as_values(extract_facts(text, [], "章程.txt"))
+    assert values["name"] == "上海市闵行区温州商会"
+    assert values["address"] == "上海市闵行区莘建路88号"
+    assert values["purpose"] == "团结会员"

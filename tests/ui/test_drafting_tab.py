@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.browser
+from assistant.ui.drafting_tab import TYPE_CHOICES, _blank_text, form_defaults, form_to_data, problems_markdown
 
 
 def _text(page, elem_id):
     return page.locator(f"#{elem_id}").locator("textarea, input").first
 
 
+@pytest.mark.browser
 def test_fill_validate_generate_download(ui_page, tmp_path):
     page = ui_page
     page.get_by_role("tab", name="章程起草").click()
@@ -60,3 +61,37 @@ def test_fill_validate_generate_download(ui_page, tmp_path):
     doc = Document(str(target))
     assert doc.paragraphs[0].text == "上海市明德教育发展基金会章程"
     assert any(p.text.startswith("第一条") for p in doc.paragraphs)
+
+
+# --- form <-> profile mapping (no browser) ---------------------------------------------
+
+
+def _filled(choice: str) -> dict:
+    values = {**form_defaults(choice), **_blank_text()}
+    values.update(name="上海市测试" + ("商会" if choice == "异地商会" else "基金会" if "基金会" in choice else "协会"),
+                  address="上海市黄浦区1号", purpose="服务社会。", business_scope="（一）开展培训；\n2. 组织交流",
+                  founders="甲公司，单位，100000\n乙，个人", hometown="浙江省温州市", supervisory_unit="上海市某局")
+    return values
+
+
+@pytest.mark.parametrize("choice", TYPE_CHOICES)
+def test_type_defaults_fill_a_valid_profile(choice):
+    assert problems_markdown(_filled(choice)) == "✅ 组织概况未发现问题。"
+
+
+def test_form_maps_to_profile_fields():
+    data = form_to_data({**_filled("社会团体"), "has_standing": True, "standing_size": 5.0, "term_years": 4.0})
+    assert data["business_scope"] == ["开展培训", "组织交流"]
+    assert data["governance"]["standing_council"] == {"size": 5, "meetings_per_year": 2}
+    assert data["governance"]["assembly"]["term_years"] == data["governance"]["council"]["term_years"] == 4
+    assert data["supervisory_unit"] == "上海市某局" and "founders" not in data
+    fund = form_to_data(_filled("公募基金会"))
+    assert fund["org_type"] == "基金会" and fund["foundation_kind"] == "公募" and fund["supervisory_unit"] is None
+    assert fund["founders"] == [{"name": "甲公司", "kind": "单位", "contribution_yuan": 100000}, {"name": "乙", "kind": "个人"}]
+
+
+def test_bad_value_gives_a_chinese_message_naming_the_field():
+    values = {**_filled("非公募基金会"), "council_size_max": 30.0, "age_limit": 75.0}
+    text = problems_markdown(values)
+    assert "组织机构·理事会·理事人数上限：基金会理事会理事为5至25人（现为30人）" in text
+    assert "负责人·最高任职年龄" in text
