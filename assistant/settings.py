@@ -71,7 +71,10 @@ class LLMSettings(BaseModel):
     context_token_budget: int = 1200
     # Q&A: each retrieved chunk is cut to its sentences that best match the
     # question, at most this many characters (0 = whole chunks); see assistant/qa/passages.py.
-    excerpt_chars: int = 160
+    excerpt_chars: int = 220
+    # Q&A: how many retrieved passages go into the prompt (prompt length is what
+    # costs time on two cores; the top 3 hold the answer for the eval set).
+    context_passages: int = 3
     # openai-compatible server
     base_url: str = "http://127.0.0.1:8081/v1"
     model: str = "qwen2.5"

@@ -3,7 +3,7 @@
 One method per rule type. Everything here is deterministic: the same files
 and rulebook always give the same findings, and nothing written inside a
 filing can change how it is judged (sentences that address the checker are
-masked out before any matching, see ``INSTRUCTION_PATTERNS``).
+masked out before any matching, see ``is_instruction``).
 """
 
 from __future__ import annotations
@@ -26,12 +26,21 @@ from assistant.checking.rulebook import KIND_LABELS, Rule, Rulebook
 
 # Sentences that speak to the reviewer or the software instead of stating the
 # organization's rules. They are data: masked before matching, never obeyed.
-INSTRUCTION_PATTERNS = [
-    re.compile(r"(审查|检查|审核|核查)(系统|程序|工具|软件|助手|模型)"),
-    re.compile(r"(请|务必|应当|必须)[^。；\n]{0,24}(报告|判定|认定|视为|标记|输出|回答|显示|结论)[^。；\n]{0,24}(齐全|完整|通过|合格|无问题|没有问题|无缺项)"),
-    re.compile(r"忽略[^。；\n]{0,12}(规则|指令|要求|以上|前述|之前)"),
-    re.compile(r"(?i)ignore (all|any|previous|the above)|\bAI\b|人工智能|大模型|language model"),
-]
+# Words such as 人工智能 alone are not enough (a society may study AI); a
+# sentence is an instruction when it also tells someone what to conclude or do.
+_ADDRESSEE = re.compile(r"(审查|检查|审核|核查)(系统|程序|工具|软件|助手|模型|人员)|(?i:\bAI\b)|人工智能|大模型|语言模型|助手"
+                        r"|(?i:assistant|language model|reviewer)")
+_IMPERATIVE = re.compile(r"请|务必|不要|不得提出|忽略|直接(报告|判定|输出|认定)|(判定|认定|视为|标记|报告|输出)为|(?i:ignore|report|mark)")
+_CONCLUSION = re.compile(r"(请|务必|应当|必须)[^。；\n]{0,24}(报告|判定|认定|视为|标记|输出|回答|显示|结论)[^。；\n]{0,24}"
+                         r"(齐全|完整|通过|合格|不合格|无问题|没有问题|无缺项)")
+_IGNORE = re.compile(r"忽略[^。；\n]{0,12}(规则|指令|要求|以上|前述|之前)|(?i:ignore (all|any|previous|the above))")
+
+
+def is_instruction(sentence: str) -> bool:
+    if _CONCLUSION.search(sentence) or _IGNORE.search(sentence):
+        return True
+    return bool(_ADDRESSEE.search(sentence) and _IMPERATIVE.search(sentence))
+
 
 STATUS_BY_TYPE = {
     "presence": "missing", "material": "missing", "signature": "missing",
@@ -155,9 +164,13 @@ class CheckEngine:
         notes: list[str] = []
         for doc in docs:
             chars = list(doc.norm)
-            for pattern in INSTRUCTION_PATTERNS:
+            seen: set[int] = set()
+            for pattern in (_ADDRESSEE, _CONCLUSION, _IGNORE):
                 for m in pattern.finditer(doc.norm):
                     start, end = doc.sentence_span(m.start(), m.end())
+                    if start in seen or not is_instruction(doc.norm[start:end]):
+                        continue
+                    seen.add(start)
                     sentence = doc.text[start:end]
                     for i in range(start, end):
                         if chars[i] != "\n":
@@ -176,7 +189,7 @@ class CheckEngine:
         for index, part in enumerate(rule.parts()):
             # Any signal suffices, so the cheap ones go first and the document is
             # embedded only when structure and key phrases found nothing.
-            hit = find_by_structure(part, docs) or find_by_phrase(part, docs, ctx.masked_of)
+            hit = find_by_structure(part, docs, ctx.masked_of) or find_by_phrase(part, docs, ctx.masked_of)
             if hit is None and part.get("description") and part.get("anchors"):
                 assigned = ctx.assignment(rule.scope, rules)
                 hit = ctx.semantic.hit(assigned, f"{rule.id}#{index}", list(part["anchors"]))
@@ -282,6 +295,11 @@ class CheckEngine:
     def _check_name(self, rule: Rule, ctx: "_Context", rules: list[Rule]):
         if not ctx.names:
             return None
+        for doc in ctx.docs:
+            for pattern in rule.detect.get("unless") or []:
+                if m := re.search(pattern, ctx.masked_of(doc)):
+                    # e.g. a 全国性 organization may be named 中国…
+                    return [], f"不适用：{doc.sentence_at(m.start(), m.end())}（{doc.location(m.start())}）"
         prefixes = tuple(rule.detect.get("forbidden_prefixes") or ())
         words = tuple(rule.detect.get("forbidden_words") or ())
         findings: list[Finding] = []
@@ -412,6 +430,9 @@ def _find_material_title(part: dict, ctx: _Context) -> str | None:
         for h in doc.headings:
             if h.kind == "article" or not h.title:
                 continue
+            line_end = masked.find("\n", h.start)
+            if h.title not in masked[h.start:line_end if line_end >= 0 else len(masked)]:
+                continue  # masked as an instruction to the checker
             body = masked[h.start:h.end]
             first_line_end = body.find("\n")
             body_rest = body[first_line_end + 1:] if first_line_end >= 0 else ""

@@ -116,12 +116,6 @@ def parse_number(token: str) -> float | None:
     return parse_chinese_number(token)
 
 
-def _mixed_value(token: str) -> float | None:
-    """Figures followed by a Chinese magnitude inside the number token itself is
-    not possible with NUMBER; this handles "3万" (figure + 万) when the unit is 元."""
-    return parse_number(token)
-
-
 def _sentence_around(text: str, start: int, end: int) -> tuple[str, int]:
     left = start
     while left > 0 and text[left - 1] not in _SENTENCE_END:
@@ -146,12 +140,12 @@ def _bound(text: str, start: int, end: int) -> str | None:
     return None
 
 
-def _scaled(raw: str, unit: str, text_before_unit: str) -> tuple[str, float] | None:
+def _scaled(raw: str, unit: str) -> tuple[str, float] | None:
+    """(kind, value in base units). "3万元" arrives as "3" + "万元", "叁万元" as "叁万" + "元"."""
     value = parse_number(raw)
     if value is None:
         return None
     kind, multiplier = _UNITS[unit]
-    # "3万元" is split by NUMBER into "3" + "万元"; "叁万元" into "叁万" + "元".
     return kind, value * multiplier
 
 
@@ -176,8 +170,8 @@ def extract_quantities(text: str, kinds: tuple[str, ...] | None = None) -> list[
 
     for m in _RANGE_RE.finditer(text):
         unit = m.group("unit")
-        a = _scaled(m.group("a"), m.group("ua") or unit, "")
-        b = _scaled(m.group("b"), unit, "")
+        a = _scaled(m.group("a"), m.group("ua") or unit)
+        b = _scaled(m.group("b"), unit)
         if a is None or b is None:
             continue
         # Years such as "2025至2026年" are dates, not terms.
@@ -189,7 +183,7 @@ def extract_quantities(text: str, kinds: tuple[str, ...] | None = None) -> list[
         if overlaps(m.start(), m.end()):
             continue
         unit = m.group("unit")
-        scaled = _scaled(m.group("a"), unit, "")
+        scaled = _scaled(m.group("a"), unit)
         if scaled is None:
             continue
         kind, value = scaled

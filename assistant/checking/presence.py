@@ -57,12 +57,21 @@ def compile_patterns(patterns) -> list[list[re.Pattern]]:
     return compiled
 
 
-def find_by_structure(part: dict, docs: list[ParsedDocument]) -> Hit | None:
+def _heading_line(doc: ParsedDocument, text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start:end if end >= 0 else len(text)]
+
+
+def find_by_structure(part: dict, docs: list[ParsedDocument],
+                      masked: Callable[[ParsedDocument], str] | None = None) -> Hit | None:
     patterns = [re.compile(p) for p in part.get("titles") or []]
     if not patterns:
         return None
     for doc in docs:
+        text = masked(doc) if masked else doc.norm
         for h in doc.titled_headings():
+            if h.title not in _heading_line(doc, text, h.start):
+                continue  # a heading that was an instruction to the checker, masked out
             if any(p.search(h.title) for p in patterns):
                 line_end = doc.text.find("\n", h.start)
                 return Hit("structure", doc, h.start, line_end if line_end >= 0 else len(doc.text))

@@ -185,18 +185,28 @@ def _kinds_text(rule: Rule) -> str:
     return "、".join(KIND_LABELS[k] for k in rule.kinds)
 
 
-def _requirement_text(rule: Rule) -> str:
+def _requirement_text(rule: Rule, localities: dict[str, dict[str, Any]]) -> str:
+    from assistant.checking.numbers import format_value
+
     detect = rule.detect
     if rule.type == "threshold":
+        quantity = detect.get("quantity", "")
         bits = []
         for variant in detect.get("variants") or []:
             bound = []
             for key, word in (("min", "不少于"), ("max", "不超过")):
                 if key in variant:
                     value = variant[key]
-                    shown = f"按地方设定（{value['setting']}）" if isinstance(value, dict) else f"{value}"
+                    if isinstance(value, dict):
+                        per_place = [f"{format_value(quantity, float(values[value['setting']]))}（{place}）"
+                                     for place, values in localities.items() if value["setting"] in (values or {})]
+                        shown = "、".join(per_place) if per_place else f"按地方设定（{value['setting']}）"
+                    else:
+                        shown = format_value(quantity, float(value))
                     bound.append(f"{word}{shown}")
-            bits.append(f"{variant.get('label', '')}：{'，'.join(bound)}")
+            bit = f"{variant.get('label', '')}：{'，'.join(bound)}"
+            if bit not in bits:
+                bits.append(bit)
         return "；".join(bits)
     if rule.type == "name":
         words = list(detect.get("forbidden_prefixes") or []) + list(detect.get("forbidden_words") or [])
@@ -228,8 +238,18 @@ def render_rule_file_markdown(path: Path) -> str:
             shown = "，".join(f"{k}={v}" for k, v in (values or {}).items())
             lines.append(f"- {place}：{shown}")
         lines.append("")
-    for raw in data.get("rules") or []:
-        rule = parse_rule(raw, path.name)
+    rules = [parse_rule(raw, path.name) for raw in data.get("rules") or []]
+    materials = [r for r in rules if r.type == "material"]
+    if materials:
+        # One overview paragraph answers "成立社团需要哪些材料？" in a single retrieved chunk.
+        lines += ["## 材料清单", ""]
+        for org_type in ORG_TYPES:
+            for kind in KINDS:
+                items = [r.item for r in materials if org_type in r.org_types and kind in r.kinds]
+                if items:
+                    lines.append(f"- {org_type}{KIND_LABELS[kind]}：{'；'.join(items)}。")
+        lines.append("")
+    for rule in rules:
         org = "、".join(rule.org_types)
         lines += [
             f"## {rule.id} {rule.item}",
@@ -237,7 +257,7 @@ def render_rule_file_markdown(path: Path) -> str:
             f"- 审查事项：{rule.item}",
             f"- 类别：{_TYPE_LABELS[rule.type]}（{_SCOPE_LABELS[rule.scope]}）",
             f"- 适用：{org}；{_kinds_text(rule)}",
-            f"- 要求：{_requirement_text(rule)}",
+            f"- 要求：{_requirement_text(rule, localities)}",
             f"- 依据：{rule.basis}",
             f"- 严重程度：{SEVERITY_LABELS[rule.severity]}",
             f"- 修改建议：{rule.suggestion}",

@@ -1,4 +1,8 @@
-"""`python -m assistant fill --form FORM_ID [--profile P.yaml] [--from FILE ...] [--set ID=VALUE ...] [--out form.docx] [--json]`."""
+"""`python -m assistant fill --form FORM_ID [--profile P.yaml] [--from FILE ...] [--set ID=VALUE ...] [--out form.docx] [--json]`.
+
+``--explain FIELD`` prints that field's guidance (meaning, rules for the values
+given, legal basis, knowledge-base citations) instead of the form.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--set", dest="entries", action="append", default=[], metavar="ID=VALUE",
                         help="直接填写某一栏，可重复 / set a field value (repeatable)")
     parser.add_argument("--date", help="按哪一天校验（年龄、日期），默认今天 / validate as of this date (YYYY-MM-DD)")
+    parser.add_argument("--explain", metavar="FIELD", help="显示某一栏的填写说明和依据 / show a field's guidance")
     parser.add_argument("--out", help="输出的 DOCX 路径 / output DOCX path")
     parser.add_argument("--json", action="store_true",
                         help='print {"form","fields":[{"id","label","value","source","status","message"}]} as JSON')
@@ -76,6 +81,14 @@ def run(args, services) -> int:
     filled = filler.fill(form.id, profile=profile, documents=args.documents, overrides=entries, today=today)
     for error in filled.document_errors:
         print(error, file=sys.stderr)  # one unreadable file never stops the others
+
+    if args.explain:
+        if args.explain not in form.field_ids:
+            print(f"--explain 的栏目编号无效，可选 {', '.join(form.field_ids)}（unknown field {args.explain!r}）", file=sys.stderr)
+            return 2
+        guidance = filler.guidance(form.id, args.explain, {k: v.value for k, v in filled.values.items()}, today)
+        print(json.dumps(guidance.as_dict(), ensure_ascii=False, indent=1) if args.json else guidance.markdown())
+        return 0
 
     if args.out:
         path = filler.write_docx(filled, args.out)

@@ -113,6 +113,7 @@ def _charter_scope(text: str) -> tuple[str, str] | None:
 
 
 def _scope_after(text: str, m: re.Match) -> tuple[str, str] | None:
+    """The scope after its heading: inline ("…：培训；咨询。") or as enumerated lines ("（一）培训；")."""
     rest = text[m.end():]
     first_line, _, after = rest.partition("\n")
     inline = first_line.strip().rstrip("。")
@@ -124,10 +125,7 @@ def _scope_after(text: str, m: re.Match) -> tuple[str, str] | None:
         return "；".join(items), sentence_around(text, m.start(), m.end() + len(first_line))
     for line in (inline + "\n" + after).split("\n"):
         if not line.strip():
-            if items:
-                # a blank line inside an enumeration is a docx paragraph break; keep going
-                continue
-            continue
+            continue  # blank lines separate docx paragraphs, also inside an enumeration
         item = _ENUM_ITEM.match(line)
         if not item:
             break

@@ -42,10 +42,6 @@ class Source:
             return "采纳的AI建议措辞（请核对）"
         return "用户填写"
 
-    def as_dict(self) -> dict[str, str]:
-        return {k: v for k, v in {"kind": self.kind, "attribute": self.attribute, "label": self.label,
-                                  "file": self.file, "quote": self.quote, "text": self.text()}.items() if v}
-
 
 @dataclass
 class FieldValue:

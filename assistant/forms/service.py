@@ -247,15 +247,22 @@ class FormFillingService:
         if llm is None:
             return None
         values = values or {}
+        # Name, 宗旨, type and the other free-text answers are what the wording can draw on.
         known = "\n".join(f"{g.label}：{values[g.id]}" for g in form.fields
-                          if g.id != field_id and values.get(g.id) and g.type in ("text", "choice", "address"))
+                          if g.id != field_id and values.get(g.id) and g.type in ("text", "choice"))
         system = load_prompt(self.settings, "forms_suggest")
+        current = (values.get(field_id) or "").strip()
         human = (f"表单：{form.title}\n栏目：{f.label}\n栏目说明：{f.help}\n要求：{f.requirement or '无'}\n"
-                 f"已填写的其他栏目：\n{known or '（无）'}\n当前内容：{values.get(field_id) or '（空）'}")
+                 f"已填写的其他栏目：\n{known or '（无）'}\n"
+                 + (f"该栏目当前内容（请改写完整）：{current}\n" if current else "该栏目尚未填写。\n")
+                 + f"请直接写出“{f.label}”栏目的内容：")
         reply = llm.invoke([SystemMessage(system), HumanMessage(human)])
         text = clean_suggestion(getattr(reply, "content", str(reply)), f.label)
-        if not text:
-            return None
+        def bare(t: str) -> str:
+            return re.sub(r"[、；;，,。\s]", "", t)
+
+        if not text or text in ("空", "（空）", "无") or bare(text) == bare(current):
+            return Suggestion(field_id=field_id, text="", note="模型没有给出新的措辞，请自行填写或换用更大的模型。")
         note = ""
         limit = f.rules.get("max_length")
         if limit and len(text) > limit:

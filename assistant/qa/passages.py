@@ -108,55 +108,71 @@ def clean_passage_text(text: str) -> str:
 
 
 def format_passage(p: Passage, text: str | None = None) -> str:
-    """``[n]（《title》 section）text`` — a short header: the small model copies long ones."""
+    """``[n]（《title》 第十条）text`` — a short header: the small model copies long ones."""
     where = f"《{p.title}》" if p.title else ""
-    if p.location:
-        where += f" {p.location.split(' > ')[-1]}" if p.doc_type == "regulation" else f" {p.location}"
+    last = p.location.split(" > ")[-1] if p.location else ""
+    if last and len(last) <= 8:  # an article or item number, not a whole heading
+        where += f" {last}"
     header = f"[{p.n}]（{where.strip()}）" if where.strip() else f"[{p.n}]"
     return f"{header}{clean_passage_text(text if text is not None else p.text)}"
 
 
-def excerpt(text: str, question: str, max_chars: int) -> str:
+_NUMBER_RE = re.compile(r"\d|[一二三四五六七八九十]+(?:个|年|日|届|万|元|人|条|项)")
+
+
+def excerpt(text: str, question: str, max_chars: int, prefer_numbers: bool = False) -> str:
     """The sentences of ``text`` that best match ``question``, in their original order.
 
     A 400-character chunk usually answers with one or two sentences; sending only
     those keeps the prompt short (prompt processing dominates the answer time on
     two cores) and gives the small model less to wander off into. Skipped
-    stretches are marked with "……". The full chunk stays in the Passage, so
-    citations are still verified against the whole text.
+    stretches become line breaks. The full chunk stays in the Passage, so
+    citations are still verified against the whole text. For questions asking
+    "how many / when" (``prefer_numbers``), sentences that state a number or a
+    date are preferred even when they share no wording with the question.
     """
     text = clean_passage_text(text)
     if len(text) <= max_chars:
         return text
     sentences = [s for s in split_sentences(text) if s.strip()]
     q = cjk_bigrams(question)
-    ranked = sorted(range(len(sentences)), key=lambda i: (-len(cjk_bigrams(sentences[i]) & q), i))
+    shared = {i: len(cjk_bigrams(sentences[i]) & q) for i in range(len(sentences))}
+    # Density, not count: a long sentence shares more bigrams by length alone.
+    score = {i: shared[i] / (len(cjk_bigrams(sentences[i])) or 1) ** 0.5 for i in shared}
+    if prefer_numbers:
+        for i in score:
+            if _NUMBER_RE.search(sentences[i]):
+                score[i] += 1.0
+                shared[i] += 2
+    ranked = sorted(range(len(sentences)), key=lambda i: (-score[i], i))
     chosen: list[int] = []
     used = 0
     for i in ranked:
+        if chosen and shared[i] < 2:
+            break  # only sentences that share wording with the question
         length = len(sentences[i].strip())
         if used + length > max_chars and chosen:
             continue
         chosen.append(i)
         used += length
-        if used >= max_chars:
-            break
     chosen.sort()
     parts: list[str] = []
     previous = -1
     for i in chosen:
-        if i != previous + 1:
-            parts.append("……")
-        parts.append(sentences[i].strip())
+        if parts and i != previous + 1 and not parts[-1].endswith("\n"):
+            parts.append("\n")
+        parts.append(sentences[i].strip() + ("\n" if sentences[i].endswith("\n") else ""))
         previous = i
-    if previous != len(sentences) - 1:
-        parts.append("……")
-    out = "".join(parts)
-    return out if len(out) <= max_chars * 1.5 else out[: int(max_chars * 1.5)] + "……"
+    out = "".join(parts).strip()
+    return out if len(out) <= max_chars * 2 else out[: max_chars * 2]
 
 
 def assemble_context(
-    passages: list[Passage], token_budget: int, question: str = "", excerpt_chars: int | None = None
+    passages: list[Passage],
+    token_budget: int,
+    question: str = "",
+    excerpt_chars: int | None = None,
+    prefer_numbers: bool = False,
 ) -> tuple[list[Passage], str]:
     """Pick passages in rank order while they fit in ``token_budget``.
 
@@ -171,7 +187,7 @@ def assemble_context(
     used = 0
     for p in passages:
         p = replace(p, n=len(kept) + 1)  # numbers follow the context, without gaps
-        shown = excerpt(p.text, question, excerpt_chars) if question and excerpt_chars else None
+        shown = excerpt(p.text, question, excerpt_chars, prefer_numbers) if question and excerpt_chars else None
         block = format_passage(p, shown)
         cost = estimate_tokens(block) + 2
         if used + cost > token_budget:

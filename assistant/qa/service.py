@@ -99,12 +99,33 @@ def states_quantity(text: str) -> bool:
     return bool(_QUANTITY_RE.search(re.sub(r"\[\d+\]", "", text)))
 
 
-def key_terms(question: str) -> list[str]:
-    import jieba
+# Words the general jieba dictionary splits badly in questions ("党建有什么" →
+# 党/建有/什么), on top of the knowledge base's own domain words.
+_QA_WORDS = ("党建", "公益创投", "创新创业", "评估指南", "培育基地", "生态园", "公益伙伴月", "从业人员", "退休年龄", "注册资本")
 
-    jieba.setLogLevel(60)
+_segmenter = None
+
+
+def _tokenizer():
+    """A private jieba tokenizer: adding words to the global one would change the
+    keyword index's query tokens in this process."""
+    global _segmenter
+    if _segmenter is None:
+        import jieba
+
+        from assistant.kb.keyword import DOMAIN_WORDS
+
+        jieba.setLogLevel(60)
+        tokenizer = jieba.Tokenizer()
+        for word in (*DOMAIN_WORDS, *_QA_WORDS):
+            tokenizer.add_word(word, freq=200000)
+        _segmenter = tokenizer
+    return _segmenter
+
+
+def key_terms(question: str) -> list[str]:
     terms = []
-    for word in jieba.lcut(question):
+    for word in _tokenizer().lcut(question):
         word = word.strip()
         if len(word) < 2 or word in _GENERIC_TERMS or not re.search(r"[\u4e00-\u9fff]", word):
             continue
@@ -133,7 +154,7 @@ class QAService:
         self.settings = settings
         self.retriever = retriever
         self.llm = llm
-        self.k = settings.retrieval.k
+        self.k = settings.llm.context_passages
 
     @property
     def backend(self) -> str:
@@ -167,7 +188,9 @@ class QAService:
             yield self._refuse(result, [], "no_passages", started)
             return
         kept, context = assemble_context(
-            passages, self.settings.llm.context_token_budget, question=resolved, excerpt_chars=self.settings.llm.excerpt_chars
+            passages, self.settings.llm.context_token_budget, question=resolved,
+            excerpt_chars=self.settings.llm.excerpt_chars,
+            prefer_numbers=asks_for_quantity(resolved),
         )
         result.passages = kept
         result.relevance = relevance(resolved, kept)

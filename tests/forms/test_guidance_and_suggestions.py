@@ -112,3 +112,10 @@ def test_templates_and_duplicates_are_not_cited(tmp_settings):
     service = FormFillingService(tmp_settings, retriever_factory=lambda: retriever, llm_factory=lambda: None)
     citations = service.guidance("shetuan_establishment", "funds", {}, TODAY).citations
     assert [c["title"] for c in citations] == ["社会团体登记管理条例"]
+
+
+def test_a_suggestion_that_only_echoes_the_field_is_not_offered(tmp_settings):
+    llm = FakeListChatModel(responses=["创业培训\n交流"])
+    service = FormFillingService(tmp_settings, retriever_factory=None, llm_factory=lambda: llm)
+    suggestion = service.suggest("shetuan_establishment", "business_scope", {"business_scope": "创业培训、交流"})
+    assert suggestion.text == "" and "没有给出新的措辞" in suggestion.note

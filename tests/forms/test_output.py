@@ -85,3 +85,12 @@ def test_cli_errors_are_clear(tmp_path, capsys):
 def test_cli_list(capsys):
     assert cli_main(["fill", "--list"]) == 0
     assert "foundation_establishment\t基金会设立登记申请表" in capsys.readouterr().out
+
+
+def test_cli_explain(tmp_path, capsys):
+    code = cli_main(["fill", "--form", "shetuan_establishment", "--set", "level=全国性", "--explain", "funds", "--json"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["label"] == "活动资金"
+    assert any("10万元" in text for text in data["applicable"])
+    assert cli_main(["fill", "--form", "shetuan_establishment", "--explain", "nope"]) == 2

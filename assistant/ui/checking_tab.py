@@ -1,0 +1,110 @@
+"""材料检查 tab: upload one or more files (checked together as one filing), see the
+findings grouped by severity with the quoted evidence and the rule behind each,
+and download the review report (DOCX and Markdown).
+
+All checking goes through ``services.checker``; this module only maps results
+to components.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.checking.report import STATUS_LABELS, conclusion, findings_by_severity
+from assistant.checking.rulebook import KIND_LABELS, ORG_TYPES
+
+AUTO = "自动识别"
+KIND_CHOICES = [(AUTO, "")] + [(label, kind) for kind, label in KIND_LABELS.items()]
+ORG_TYPE_CHOICES = [(AUTO, "")] + [(t, t) for t in ORG_TYPES]
+SEVERITY_COLORS = {"必须补正": "#cf1322", "应当修改": "#d46b08", "建议完善": "#1d39c4"}
+
+
+def _summary_markdown(result) -> str:
+    lines = [f"**审查结论：** {conclusion(result)}", ""]
+    lines.append(f"- 材料类别：{result.kind_label}（{result.kind_reason}）")
+    lines.append(f"- 组织类型：{result.org_type}（{result.org_type_reason}）")
+    lines.append(f"- 审查材料：{'、'.join(result.files) or '无'}；适用地区：{result.locality}")
+    lines.append(f"- 共审查 {len(result.checked)} 项要求：发现问题 {len(result.findings)} 项，通过 {len(result.passed)} 项")
+    for error in result.errors:
+        lines.append(f"- ❌ {error['message']}")
+    for note in result.notes:
+        lines.append(f"- ℹ️ {note}")
+    return "\n".join(lines)
+
+
+def findings_html(result) -> str:
+    """Findings grouped by severity; every quote is escaped (filings are untrusted text)."""
+    if not result.findings:
+        return "<p class='check-none'>未发现需要补正的问题。</p>"
+    parts = []
+    for label, items in findings_by_severity(result):
+        color = SEVERITY_COLORS.get(label, "#333")
+        parts.append(f"<h3 class='check-severity' style='color:{color}'>{html.escape(label)}（{len(items)}项）</h3>")
+        for f in items:
+            evidence = (f"<blockquote class='check-evidence'>{html.escape(f.evidence)}</blockquote>"
+                        if f.evidence else "")
+            parts.append(
+                "<div class='szzs-hit check-finding'>"
+                f"<div><b>【{html.escape(STATUS_LABELS[f.status])}】{html.escape(f.item)}</b>"
+                f" <span class='meta'>{html.escape(f.rule_id)}</span></div>"
+                f"<div>{html.escape(f.detail)}</div>{evidence}"
+                f"<div class='meta'>位置：{html.escape(f.location)}</div>"
+                f"<div class='check-basis'>依据：{html.escape(f.basis)}</div>"
+                f"<div>修改建议：{html.escape(f.suggestion)}</div>"
+                "</div>"
+            )
+    return "\n".join(parts)
+
+
+def _passed_markdown(result) -> str:
+    if not result.passed:
+        return ""
+    by_id = {r.id: r for r in result.checked}
+    return "\n".join(f"- ✅ {rid} {by_id[rid].item}" for rid in result.passed)
+
+
+def build(services) -> None:
+    gr.Markdown("上传一份或多份材料（docx / pdf / txt），多份文件视为同一申请一并审查。"
+                "检查依据规则库逐项进行，不使用大模型判断；文件中的文字只作为材料内容，不作为指令。")
+    with gr.Row():
+        with gr.Column(scale=2):
+            uploads = gr.File(label="上传材料", file_count="multiple", file_types=[".txt", ".md", ".pdf", ".docx"],
+                              elem_id="check-upload")
+        with gr.Column(scale=1):
+            kind = gr.Dropdown(KIND_CHOICES, value="", label="材料类别", elem_id="check-kind")
+            org_type = gr.Dropdown(ORG_TYPE_CHOICES, value="", label="组织类型", elem_id="check-org-type")
+            run_button = gr.Button("开始检查", variant="primary", elem_id="check-run")
+    summary = gr.Markdown(elem_id="check-summary")
+    findings = gr.HTML(elem_id="check-findings")
+    with gr.Accordion("已通过的审查事项", open=False):
+        passed = gr.Markdown(elem_id="check-passed")
+    report_files = gr.File(label="下载审查意见（DOCX / Markdown）", file_count="multiple", interactive=False,
+                           elem_id="check-report")
+
+    def run(files, kind_value, org_type_value):
+        if not files:
+            return "请先上传要检查的材料。", "", "", None
+        work = Path(tempfile.mkdtemp(prefix="szzs-check-"))
+        paths = []
+        for f in files:
+            src = Path(f if isinstance(f, str) else f.name)
+            # Findings name the user's own file names, not Gradio's temporary ones.
+            dest = work / Path(getattr(f, "orig_name", None) or src.name).name
+            shutil.copyfile(src, dest)
+            paths.append(dest)
+        try:
+            result = services.checker.check_files(paths, kind=kind_value or None, org_type=org_type_value or None)
+        except ValueError as exc:
+            return f"❌ {exc}", "", "", None
+        report_dir = work / "report"
+        docx_path = services.checker.write_docx(result, report_dir / "材料审查意见.docx")
+        md_path = report_dir / "材料审查意见.md"
+        md_path.write_text(services.checker.markdown(result), encoding="utf-8")
+        return _summary_markdown(result), findings_html(result), _passed_markdown(result), [str(docx_path), str(md_path)]
+
+    run_button.click(run, inputs=[uploads, kind, org_type], outputs=[summary, findings, passed, report_files])

@@ -1,0 +1,54 @@
+"""End to end with the real local model (marked ``llm``): a question on a seed
+notice gets an answer whose citation verifies against the notice's text.
+
+Skips, with the reason, when llama-cpp-python or the assembled GGUF is absent.
+Retrieval here is a keyword ranking over the notice's paragraphs, so the test
+exercises the model and the chain without building an embedding index.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+
+import pytest
+from langchain_core.documents import Document
+
+from assistant.llm.backends import build_chat_model
+from assistant.qa.service import QAService
+from assistant.settings import load_settings
+
+from qa_fakes import DISTRICT, FakeRetriever  # type: ignore[import-not-found]
+
+pytestmark = pytest.mark.llm
+
+
+@pytest.fixture(scope="module")
+def local_settings():
+    settings = load_settings(llm={"backend": "local", "max_tokens": 96})
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python is not installed (pip install llama-cpp-python==0.3.36)")
+    if not settings.gguf_path.is_file():
+        pytest.skip(f"local GGUF not assembled at {settings.gguf_path}: run `python -m assistant.llm.assemble`")
+    return settings
+
+
+def _notice_paragraphs(shared_dir) -> list[Document]:
+    text = (shared_dir / "seeds" / "2026-changning-social-org-work-points.txt").read_text(encoding="utf-8")
+    docs = []
+    for i, para in enumerate(p.strip() for p in re.split(r"\n\s*\n", text)):
+        if len(para) > 30:
+            docs.append(Document(page_content=para, metadata={**DISTRICT, "section": "", "article": "", "chunk_id": f"cn{i}"}))
+    return docs
+
+
+def test_local_model_answers_from_the_notice_with_a_verified_citation(local_settings, shared_dir):
+    retriever = FakeRetriever(_notice_paragraphs(shared_dir))
+    service = QAService(settings=local_settings, retriever=retriever, llm=build_chat_model(local_settings))
+    answer = service.ask("长宁区2026年举办的是第几届长宁区社会组织公益创新创业大赛？")
+    assert answer.grounded, (answer.raw_answer, answer.removed)
+    assert "第四届" in answer.answer
+    assert answer.citations and all(c.passage.title == DISTRICT["title"] for c in answer.citations)
+    for c in answer.citations:
+        assert c.quote and c.quote in c.passage.text and f"[{c.n}]" in answer.answer
+    assert answer.first_token_seconds is not None and answer.prompt_tokens > 0
