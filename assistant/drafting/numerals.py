@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from assistant.cn_numbers import parse_chinese_number
+
 _DIGITS = "零一二三四五六七八九"
 _CAPITAL = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "十", "百", "千")
@@ -81,24 +83,10 @@ def capital_yuan(amount_yuan: int) -> str:
 def parse_capital_yuan(text: str) -> int:
     """Inverse of capital_yuan: 壹拾万元整 -> 100000 (raises ValueError if malformed)."""
     body = text.strip().removesuffix("整").removesuffix("元")
-    digit_of = {c: i for i, c in enumerate(_CAPITAL)}
-    unit_of = {"拾": 10, "佰": 100, "仟": 1000}
-    total = section = digit = 0
-    for ch in body:
-        if ch in digit_of:
-            digit = digit_of[ch]
-        elif ch in unit_of:
-            section += (digit or 1) * unit_of[ch]
-            digit = 0
-        elif ch == "万":
-            total += (section + digit) * 10_000
-            section = digit = 0
-        elif ch == "亿":
-            total = (total + section + digit) * 100_000_000
-            section = digit = 0
-        else:
-            raise ValueError(f"not a capital-numeral amount: {text!r}")
-    return total + section + digit
+    value = parse_chinese_number(body) if body and all(c in _CAPITAL + "拾佰仟万亿" for c in body) else None
+    if value is None:
+        raise ValueError(f"not a capital-numeral amount: {text!r}")
+    return value
 
 
 def yuan_figure(amount_yuan: int) -> str:

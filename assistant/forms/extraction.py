@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from assistant.cn_numbers import parse_chinese_number
 from assistant.forms.validators import FieldError, parse_amount, parse_date
 
 # The self-reference a charter uses for the organization.
@@ -28,7 +29,6 @@ _SELF = r"(?:本会|本团体|本基金会|本单位|本机构|本中心|本院|
 _BODY_SUFFIX = r"(?:委员会|民政局|民政厅|民政部|街道办事处|办事处|局|厅|部|委|办公室|政府|联合会|协会|总会)"
 # "为" / "是" / "：" or "为：" between a label and its value
 _IS = r"(?:为|是)?\s*[：:]?\s*"
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 @dataclass(frozen=True)
@@ -41,41 +41,17 @@ class DocumentFact:
 
 
 def small_number(text: str) -> int | None:
-    """'21' / '二十一' / '五' -> int (Chinese numerals below 100, as charters write counts)."""
+    """'21' / '二十一' / '五' -> int (counts as charters write them)."""
     text = text.strip()
     if text.isdigit():
         return int(text)
-    if not text or any(c not in _CN_DIGITS and c != "十" for c in text):
-        return None
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-    return _CN_DIGITS.get(text)
-
-
-_CN_AMOUNT_DIGITS = {**_CN_DIGITS, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
-_CN_AMOUNT_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+    return parse_chinese_number(text)
 
 
 def chinese_amount_yuan(text: str) -> int | None:
     """'伍万元' / '五十万元' / '贰佰万元整' -> yuan; None when it is not a Chinese-numeral amount."""
     body = text.strip().removeprefix("人民币").removesuffix("整").removesuffix("元")
-    if not body or any(c not in _CN_AMOUNT_DIGITS and c not in _CN_AMOUNT_UNITS and c not in "万亿" for c in body):
-        return None
-    total = section = digit = 0
-    for ch in body:
-        if ch in _CN_AMOUNT_DIGITS:
-            digit = _CN_AMOUNT_DIGITS[ch]
-        elif ch in _CN_AMOUNT_UNITS:
-            section += (digit or 1) * _CN_AMOUNT_UNITS[ch]
-            digit = 0
-        elif ch == "万":
-            total += (section + digit) * 10_000
-            section = digit = 0
-        else:  # 亿
-            total = (total + section + digit) * 100_000_000
-            section = digit = 0
-    return total + section + digit
+    return parse_chinese_number(body)
 
 
 def sentence_around(text: str, start: int, end: int, limit: int = 120) -> str:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.cn_numbers import parse_chinese_number
 from assistant.kb.schema import DocumentInfo, Section
 
 CN_DIGITS = "零〇一二三四五六七八九十百千两"
@@ -178,21 +179,6 @@ def _paragraphs(raw: str) -> tuple[str, list[Paragraph]]:
 
 # --- metadata -------------------------------------------------------------------
 
-def _cn_number(text: str) -> int:
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
-    digits["〇"] = 0
-    if all(c in digits for c in text):  # 二〇二六
-        return int("".join(str(digits[c]) for c in text))
-    total, unit_value = 0, 0
-    for ch in text:
-        if ch == "十":
-            total += (unit_value or 1) * 10
-            unit_value = 0
-        else:
-            unit_value = digits.get(ch, 0)
-    return total + unit_value
-
-
 def normalise_date(text: str) -> str:
     m = RE_DATE.search(text)
     if m:
@@ -201,7 +187,7 @@ def normalise_date(text: str) -> str:
         m = RE_CN_DATE.search(text)
         if not m:
             return ""
-        y, mo, d = (_cn_number(g) for g in m.groups())
+        y, mo, d = (parse_chinese_number(g) or 0 for g in m.groups())
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return ""
     return f"{y:04d}-{mo:02d}-{d:02d}"

@@ -81,7 +81,7 @@ def test_classify_and_numbers():
     assert classify("某某协会章程\n第一条") == "charter"
     assert classify("2025年度工作报告书") == "annual_report"
     assert classify("会议纪要") == "document"
-    assert [small_number(x) for x in ("五", "十", "十五", "二十一", "25", "百")] == [5, 10, 15, 21, 25, None]
+    assert [small_number(x) for x in ("五", "十", "十五", "二十一", "25", "百", "会员")] == [5, 10, 15, 21, 25, 100, None]
 
 
 def test_unreadable_file_gives_bilingual_error(service, tmp_path):
