@@ -143,7 +143,7 @@ class CachedEmbeddings(Embeddings):
         self.inner = inner
         self.identity = getattr(inner, "identity", type(inner).__name__)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=120)  # shared by concurrent evals
         self._db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
         self.hits = 0
         self.misses = 0

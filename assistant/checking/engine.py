@@ -191,8 +191,8 @@ class CheckEngine:
             # embedded only when structure and key phrases found nothing.
             hit = find_by_structure(part, docs, ctx.masked_of) or find_by_phrase(part, docs, ctx.masked_of)
             if hit is None and part.get("description") and part.get("anchors"):
-                assigned = ctx.assignment(rule.scope, rules)
-                hit = ctx.semantic.hit(assigned, f"{rule.id}#{index}", list(part["anchors"]))
+                hit = ctx.semantic.find(f"{rule.id}#{index}", list(part["anchors"]),
+                                        ctx.descriptions(rule.scope, rules), docs, ctx.masked_of)
             if hit is None:
                 missing_parts.append(part.get("label") or rule.item)
             else:
@@ -368,7 +368,7 @@ class _Context:
     org_type: str
     kind: str
     semantic: SemanticMatcher
-    _assignments: dict[str, dict] = field(default_factory=dict)
+    _descriptions: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def org_name(self) -> str:
@@ -377,18 +377,17 @@ class _Context:
     def masked_of(self, doc: ParsedDocument) -> str:
         return self.masked[doc.name]
 
-    def assignment(self, scope: str, rules: list[Rule]) -> dict:
-        """Passages assigned to the nearest item description, among all items of the same scope."""
-        if scope not in self._assignments:
-            descriptions = {}
+    def descriptions(self, scope: str, rules: list[Rule]) -> dict[str, str]:
+        """Every item description of the same scope: a passage must be nearest to the item it proves."""
+        if scope not in self._descriptions:
+            found = {}
             for rule in rules:
                 if rule.type == "presence" and rule.scope == scope:
                     for index, part in enumerate(rule.parts()):
                         if part.get("description"):
-                            descriptions[f"{rule.id}#{index}"] = part["description"]
-            docs = self.charter_docs if scope == "charter" else self.docs
-            self._assignments[scope] = self.semantic.assign(descriptions, docs, self.masked_of)
-        return self._assignments[scope]
+                            found[f"{rule.id}#{index}"] = part["description"]
+            self._descriptions[scope] = found
+        return self._descriptions[scope]
 
 
 def _condition_holds(when: dict, text: str, sentence: str, org_name: str) -> bool:

@@ -11,15 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Chinese digits, including the financial (大写) forms used on money amounts.
-_DIGITS = {
-    "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2,
-    "三": 3, "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6,
-    "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
-}
-_SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-_BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
-_CN_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
+from assistant.cn_numbers import NUMERAL_CHARS, parse_chinese_number, parse_number  # noqa: F401 (re-exported)
+
+_CN_CHARS = "".join(sorted(NUMERAL_CHARS))
 
 # A number written with figures (1,000 / 3.5) or Chinese numerals (叁万 / 二十五).
 NUMBER = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_CHARS}]+)"
@@ -68,52 +62,6 @@ class Quantity:
 def normalize(text: str) -> str:
     """Full-width digits and punctuation to half-width (NFKC), keeping Chinese as is."""
     return unicodedata.normalize("NFKC", text)
-
-
-def parse_chinese_number(token: str) -> float | None:
-    """Value of a Chinese numeral ("二十五", "叁万", "贰佰万", "两千零五十") or None."""
-    if not token or any(ch not in _CN_CHARS for ch in token):
-        return None
-    # Digit-by-digit forms such as "二〇二六" (years) have no units at all.
-    if all(ch in _DIGITS for ch in token):
-        if len(token) == 1:
-            return float(_DIGITS[token])
-        return float("".join(str(_DIGITS[ch]) for ch in token))
-    total = 0  # completed 亿/万 sections
-    section = 0  # the current section below 万
-    digit = None  # a digit waiting for its unit
-    for ch in token:
-        if ch in _DIGITS:
-            digit = _DIGITS[ch]
-        elif ch in _SMALL_UNITS:
-            # "十五" means 15: a unit with no digit before it counts as one.
-            section += (1 if digit is None else digit) * _SMALL_UNITS[ch]
-            digit = None
-        else:  # 万 / 亿
-            section += digit or 0
-            digit = None
-            if section == 0:
-                section = 1
-            if _BIG_UNITS[ch] > 10_000:
-                total = (total + section) * _BIG_UNITS[ch]
-            else:
-                total += section * _BIG_UNITS[ch]
-            section = 0
-    section += digit or 0
-    return float(total + section)
-
-
-def parse_number(token: str) -> float | None:
-    """Value of a number written with figures or Chinese numerals."""
-    token = token.strip()
-    if not token:
-        return None
-    if token[0].isdigit():
-        try:
-            return float(token.replace(",", ""))
-        except ValueError:
-            return None
-    return parse_chinese_number(token)
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[str, int]:

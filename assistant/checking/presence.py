@@ -103,11 +103,14 @@ def _cosine(a: list[float], b: list[float]) -> float:
 
 
 class SemanticMatcher:
-    """Assigns each passage of the documents to its nearest item description.
+    """Finds a passage whose nearest item description is the item being looked for.
 
-    Built once per check; descriptions are embedded once per service (cache
-    passed in). Embeddings come from the factory only when first needed, so a
-    filing whose items are all found by structure never loads the model.
+    Built once per check. Item descriptions are embedded once per service (the
+    cache passed in, which the service also keeps on disk); passages are
+    embedded once per check, and only those holding one of the item's anchor
+    words, since no other passage could count anyway. Embeddings come from the
+    factory only when first needed, so a filing whose items are all found by
+    structure or key phrases never loads the model.
     """
 
     def __init__(self, embeddings_factory: Callable[[], object] | None, description_cache: dict[str, list[float]],
@@ -117,7 +120,7 @@ class SemanticMatcher:
         self.threshold = threshold
         self._embeddings = None
         self.unavailable_reason = ""
-        self._passage_cache: dict[str, list[float]] = {}  # one check embeds each passage once
+        self._passage_cache: dict[str, list[float]] = {}
 
     def _model(self):
         if self._embeddings is None and self._factory is not None and not self.unavailable_reason:
@@ -127,46 +130,36 @@ class SemanticMatcher:
                 self.unavailable_reason = f"语义匹配不可用（{exc}）/ semantic matching unavailable"
         return self._embeddings
 
-    def assign(self, descriptions: dict[str, str], docs: list[ParsedDocument],
-               masked: Callable[[ParsedDocument], str]) -> dict[str, list[tuple[float, ParsedDocument, Unit]]]:
-        """Map description key → passages assigned to it (with similarity), best first."""
+    def find(self, key: str, anchors: list[str], descriptions: dict[str, str], docs: list[ParsedDocument],
+             masked: Callable[[ParsedDocument], str]) -> Hit | None:
+        """The best passage assigned to ``key`` (nearest among all ``descriptions``) above the threshold."""
         model = self._model()
-        if model is None or not descriptions:
-            return {}
-        missing = [d for d in descriptions.values() if d not in self._cache]
-        if missing:
-            for text in missing:
-                self._cache[text] = list(model.embed_query(text))
-        keys = list(descriptions)
-        desc_vectors = [self._cache[descriptions[k]] for k in keys]
+        if model is None or key not in descriptions:
+            return None
         passages: list[tuple[ParsedDocument, Unit, str]] = []
         for doc in docs:
             text = masked(doc)
             for unit in doc.units():
                 passage = text[unit.start:unit.end].strip()
-                if len(passage) >= _MIN_UNIT_CHARS:
+                if len(passage) >= _MIN_UNIT_CHARS and any(word in passage for word in anchors):
                     passages.append((doc, unit, passage[:300]))
         if not passages:
-            return {}
+            return None
+        for text in descriptions.values():
+            if text not in self._cache:
+                self._cache[text] = list(model.embed_query(text))
         todo = [p[2] for p in passages if p[2] not in self._passage_cache]
         if todo:
             for text, vector in zip(todo, model.embed_documents(todo)):
                 self._passage_cache[text] = list(vector)
-        vectors = [self._passage_cache[p[2]] for p in passages]
-        assigned: dict[str, list[tuple[float, ParsedDocument, Unit]]] = {}
-        for (doc, unit, _), vector in zip(passages, vectors):
+        keys = list(descriptions)
+        desc_vectors = [self._cache[descriptions[k]] for k in keys]
+        best_hit: Hit | None = None
+        for doc, unit, passage in passages:
+            vector = self._passage_cache[passage]
             sims = [_cosine(vector, dv) for dv in desc_vectors]
-            best = max(range(len(keys)), key=lambda i: sims[i])
-            assigned.setdefault(keys[best], []).append((sims[best], doc, unit))
-        for key in assigned:
-            assigned[key].sort(key=lambda t: -t[0])
-        return assigned
-
-    def hit(self, assigned: dict, key: str, anchors: list[str]) -> Hit | None:
-        for score, doc, unit in assigned.get(key, []):
-            if score < self.threshold:
-                break  # best first
-            passage = doc.norm[unit.start:unit.end]
-            if any(word in passage for word in anchors):
-                return Hit("semantic", doc, unit.start, unit.end, score)
-        return None
+            nearest = max(range(len(keys)), key=lambda i: sims[i])
+            score = sims[nearest]
+            if keys[nearest] == key and score >= self.threshold and (best_hit is None or score > best_hit.score):
+                best_hit = Hit("semantic", doc, unit.start, unit.end, score)
+        return best_hit

@@ -10,6 +10,7 @@ reported in ``result.errors`` and the other files are still checked.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -29,6 +30,7 @@ class CheckingService:
         self._rulebook = rulebook
         self.semantic_threshold = semantic_threshold
         self._description_cache: dict[str, list[float]] = {}
+        self._saved_vectors = 0
 
     @property
     def rulebook(self) -> Rulebook:
@@ -39,7 +41,39 @@ class CheckingService:
     def _embeddings_once(self):
         if self._embeddings is None and self._embeddings_factory is not None:
             self._embeddings = self._embeddings_factory()
+            self._load_description_vectors()
         return self._embeddings
+
+    # Item descriptions are the same on every run; embedding them costs about a
+    # tenth of a second each on two cores, so their vectors are kept on disk,
+    # keyed by the embedding model's identity.
+    @property
+    def _vectors_path(self) -> Path:
+        return Path(self.settings.data_dir) / "checking_description_vectors.json"
+
+    def _identity(self) -> str:
+        return str(getattr(self._embeddings, "identity", type(self._embeddings).__name__))
+
+    def _load_description_vectors(self) -> None:
+        try:
+            data = json.loads(self._vectors_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if data.get("identity") == self._identity():
+            for text, vector in (data.get("vectors") or {}).items():
+                self._description_cache.setdefault(text, vector)
+        self._saved_vectors = len(self._description_cache)
+
+    def _save_description_vectors(self) -> None:
+        if self._embeddings is None or len(self._description_cache) == self._saved_vectors:
+            return
+        try:
+            self._vectors_path.parent.mkdir(parents=True, exist_ok=True)
+            payload = {"identity": self._identity(), "vectors": self._description_cache}
+            self._vectors_path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+            self._saved_vectors = len(self._description_cache)
+        except OSError:
+            pass  # a read-only data directory only costs speed
 
     # --- checking -----------------------------------------------------------
     def check_files(self, paths: Iterable[Path], kind: str | None = None, org_type: str | None = None) -> CheckResult:
@@ -70,6 +104,7 @@ class CheckingService:
             engine = CheckEngine(self.rulebook, self.settings.locality, factory, self.semantic_threshold,
                                  self._description_cache)
             result = engine.check(docs, kind=kind, org_type=org_type)
+            self._save_description_vectors()
         result.errors.extend(errors or [])
         return result
 

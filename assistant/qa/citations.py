@@ -45,7 +45,8 @@ MIN_SUPPORT_OVERLAP = 0.3
 # when at least this share of its wording comes from that one passage.
 ATTRIBUTE_OVERLAP = 0.6
 
-# A cited sentence must assert something beyond titles and 文号.
+# A cited sentence must assert something beyond titles and 文号 (CJK characters
+# and digits counted: "2026年3月3日" is a claim).
 MIN_CLAIM_CHARS = 4
 
 REFUSAL_PHRASES = ("没有找到", "未找到", "没有提到", "未提及", "没有相关", "无法回答", "无法确定", "没有明确", "未涉及", "没有涉及")
@@ -125,13 +126,30 @@ def _enumerator_free(sentence: str) -> str:
 _ENUMERATOR_RE = re.compile(r"^\s*(?:\d{1,2}[.、)）]|[（(]\d{1,2}[)）]|[-*•])\s*")
 
 
+def _claim_chars(claim: str) -> int:
+    """Characters that carry content: CJK characters and digits (a date is a claim)."""
+    return len(CJK_RE.findall(claim)) + sum(ch.isdigit() for ch in claim)
+
+
+def _support_overlap(passage: Passage, plain: str, quotes: list[str]) -> float:
+    """How much of the sentence's wording the passage's own text holds.
+
+    Titles and 文号 are left out of the sentence first (a line repeating a
+    header asserts nothing), unless the sentence quotes them from the passage
+    body itself ("要修订《上海市基金会专项基金管理办法》"), where the quote is the claim.
+    """
+    quoted_from_body = bool(quotes) and all(_contains(passage.support_text, q) for q in quotes)
+    claim = plain if quoted_from_body else claim_text(plain)
+    if _claim_chars(claim) < MIN_CLAIM_CHARS:
+        return 0.0
+    return overlap(claim, passage.support_text)
+
+
 def _supports(passage: Passage, plain: str, quotes: list[str], min_overlap: float) -> str:
     """'' when ``passage`` supports the sentence, else the reason it does not."""
-    bad_quotes = [q for q in quotes if not _contains(passage.evidence, q)]
-    if bad_quotes:
+    if any(not _contains(passage.evidence, q) for q in quotes):
         return "quote_not_verbatim"
-    claim = claim_text(plain)
-    if len(CJK_RE.findall(claim)) < MIN_CLAIM_CHARS or overlap(claim, passage.support_text) < min_overlap:
+    if _support_overlap(passage, plain, quotes) < min_overlap:
         return "not_supported"
     return ""
 
@@ -165,12 +183,15 @@ def verify_answer(
             valid.append(n)
         if not valid:
             # The small model often forgets a marker or writes the wrong number.
-            # A sentence that (nearly) repeats one passage is attributed to it;
+            # A sentence is attributed to the passage it (nearly) repeats, or,
+            # when it quotes a name, to the passage holding that name verbatim;
             # the attribution passes the same checks as a written marker.
-            best = max(passages, key=lambda p: overlap(claim_text(plain), p.support_text), default=None)
+            candidates = [p for p in passages if all(_contains(p.evidence, q) for q in quotes)]
+            needed = min_overlap if quotes else attribute_overlap
+            best = max(candidates, key=lambda p: _support_overlap(p, plain, quotes), default=None)
             if (
                 best is not None
-                and overlap(claim_text(plain), best.support_text) >= attribute_overlap
+                and _support_overlap(best, plain, quotes) >= needed
                 and not _supports(best, plain, quotes, min_overlap)
             ):
                 valid.append(best.n)

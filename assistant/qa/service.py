@@ -284,8 +284,8 @@ class QAService:
         answer_text = normalize(verification.answer)
         cited = [c.passage for c in verification.citations]
         if terms and not any(t in answer_text for t in terms) and relevance(result.resolved_question, cited) < MIN_RELEVANCE:
-            # Verified sentences that never touch what was asked: a quote of the
-            # wrong passage (or an injected instruction's payload), not an answer.
+            # Verified sentences whose wording and whose cited passages both miss
+            # what was asked: a faithful quote of the wrong passage, not an answer.
             return self._refuse(result, kept, "off_topic", started)
         if asks_for_quantity(result.resolved_question) and not states_quantity(verification.answer):
             # Asked "how many / when", answered with no number or date at all.

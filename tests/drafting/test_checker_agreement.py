@@ -1,8 +1,7 @@
 """Every drafted charter passes the filing checker (assistant/checking) with no findings.
 
-Runs over the eval profiles and the per-type defaults; skipped while the checker
-is absent. National (全国性) profiles are left out for now: the rulebook is
-Shanghai-local and its name rule reads any 中国… name as a local organization's.
+Runs over every eval profile (national ones included) and the per-type defaults;
+skipped while the checker is absent.
 """
 
 from __future__ import annotations
@@ -36,18 +35,9 @@ def _findings(checker, drafter, profile, tmp_path: Path):
     return [f"{getattr(f, 'rule_id', '')} {getattr(f, 'message', '')}" for f in checked.findings] + checked.errors
 
 
-# The checker's prompt-injection mask (assistant/checking/engine.py INSTRUCTION_PATTERNS) blanks every
-# sentence mentioning 人工智能, so an AI-field society loses its 名称/宗旨 sentences; reported to the lead.
-AI_FIELD_MASKED = pytest.mark.xfail(reason="checker masks sentences containing 人工智能 as instructions", strict=False)
-
-
 def _eval_cases():
     for path in PROFILES:
-        profile = load_profile(path)
-        if profile.level == "全国性":
-            continue
-        marks = [AI_FIELD_MASKED] if "人工智能" in profile.name + profile.purpose else []
-        yield pytest.param(path, marks=marks, id=path.stem)
+        yield pytest.param(path, id=path.stem)
 
 
 @pytest.mark.parametrize("path", list(_eval_cases()))

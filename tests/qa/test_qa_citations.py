@@ -65,3 +65,18 @@ def test_best_passage_is_cut_rather_than_dropped():
 
 def test_best_sentence_falls_back_to_the_passage_when_it_has_no_sentences():
     assert best_sentence("短", "问题") == "短"
+
+
+def test_sentence_quoting_a_title_with_the_wrong_number_is_attributed_to_the_passage_holding_it():
+    p3 = Passage(3, "（四）修订《上海市基金会专项基金管理办法》，制定基金会秘书长手册。", title="2026年上海市社会组织工作要点")
+    v = verify_answer("上海市2026年工作要点提出要修订《上海市基金会专项基金管理办法》。[1]", [P1, P2, p3])
+    assert [c.n for c in v.citations] == [3] and v.attributed == [3]
+    assert ("[1]", "quote_not_verbatim") in [(r.marker, r.reason) for r in v.removed]
+    assert v.answer.endswith("[3]。")
+
+
+def test_a_bare_date_is_a_claim_that_can_be_verified():
+    notice = Passage(1, "现将通知印发给你们，请认真贯彻落实。\n2026年3月3日\n（此件主动公开）", title="2026年上海市社会组织工作要点")
+    v = verify_answer("2026年3月3日[1]", [notice])
+    assert [c.n for c in v.citations] == [1] and v.citations[0].quote == "2026年3月3日"
+    assert verify_answer("2026年4月3日[1]", [notice]).citations == []

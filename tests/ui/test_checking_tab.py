@@ -46,11 +46,12 @@ def test_missing_item_is_shown_with_its_basis(ui_page, tmp_path):
     # Both report files are offered for download; the DOCX holds the finding and its basis.
     links = page.locator("#check-report a")
     links.first.wait_for(timeout=30_000)
+    # Gradio shows a file as "材料审查意见 .docx  37 KB".
     names = page.locator("#check-report").text_content()
-    assert "材料审查意见.docx" in names and "材料审查意见.md" in names
-    docx_link = page.locator("#check-report a", has_text="材料审查意见.docx").first
+    assert "材料审查意见" in names and ".docx" in names and ".md" in names
     with page.expect_download() as download_info:
-        docx_link.click()
+        links.first.click()  # the DOCX is listed first
+    assert download_info.value.suggested_filename.endswith(".docx")
     target = tmp_path / "report.docx"
     download_info.value.save_as(str(target))
     from docx import Document
