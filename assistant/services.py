@@ -50,12 +50,19 @@ class Services:
     def retriever(self) -> "HybridRetriever":
         from assistant.kb.retriever import HybridRetriever
 
+        cfg = self.settings.retrieval
         return HybridRetriever(
             store=self.store,
             keyword_index=self.keyword_index,
-            k=self.settings.retrieval.k,
-            candidates=self.settings.retrieval.candidates,
-            rrf_k=self.settings.retrieval.rrf_k,
+            k=cfg.k,
+            candidates=cfg.candidates,
+            fusion=cfg.fusion,
+            dense_weight=cfg.dense_weight,
+            rrf_k=cfg.rrf_k,
+            secondary_source_weight=cfg.secondary_source_weight,
+            other_locality_weight=cfg.other_locality_weight,
+            locality=self.settings.locality,
+            thesaurus_path=str(self.settings.corpus_dir / cfg.thesaurus) if cfg.thesaurus else "",
         )
 
     @cached_property

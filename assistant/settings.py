@@ -52,12 +52,27 @@ class ChunkSettings(BaseModel):
     size: int = 400
     overlap: int = 60
     min_size: int = 40
+    # In notices, each （一）… item is a chunk of its own (never packed with its neighbours),
+    # so an item's words are not diluted and a citation points at one 条款.
+    split_items: bool = True
 
 
 class RetrievalSettings(BaseModel):
     k: int = 5
     candidates: int = 40  # per retriever, before fusion
+    # "weighted": min-max normalised scores, dense_weight·dense + (1−dense_weight)·BM25, each
+    # list's first hit kept in the top k; "rrf": reciprocal rank fusion with rrf_k. The choice
+    # and the weight come from the retrieval eval (eval/README.md).
+    fusion: Literal["weighted", "rrf"] = "weighted"
+    dense_weight: float = 0.7
     rrf_k: int = 60
+    # Priors applied to fused scores: our own restatements (rulebook, templates) rank below the
+    # regulations and notices they restate; another region's local rules rank below this
+    # locality's and national ones.
+    secondary_source_weight: float = 0.7
+    other_locality_weight: float = 0.7
+    # Colloquial → statutory vocabulary used to expand queries (义工 → 志愿者 …).
+    thesaurus: str = "_thesaurus.yaml"
 
 
 class LLMSettings(BaseModel):

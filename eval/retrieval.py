@@ -9,7 +9,10 @@ A retrieved chunk is a hit when it comes from the item's source document and
 its text contains the item's ``must_contain`` span, whitespace ignored.
 
 ``--chunk-sizes 250,400,600`` repeats the whole evaluation on one eval KB per
-chunk size and prints a comparison table.
+chunk size and prints a comparison table; ``--fusion-study`` replays the same
+candidate lists through other fusion rules; ``--diagnose`` locates the answering
+chunk in each candidate list for every question hybrid does not rank first.
+Search latency is measured in ``benchmarks/``, not here (query vectors are cached).
 """
 
 from __future__ import annotations
@@ -192,8 +195,24 @@ def _score_fusion(dense: list[tuple[str, float]], bm25: list[tuple[str, float]],
         return {c: (s - lo) / (hi - lo) if hi > lo else 1.0 for c, s in pairs}
 
     d, b = norm(dense), norm(bm25)
-    fused = {c: alpha * d.get(c, 0.0) + (1 - alpha) * b.get(c, 0.0) for c in set(d) | set(b)}
+    # dict order (dense first) breaks ties deterministically; a set would not
+    fused = {c: alpha * d.get(c, 0.0) + (1 - alpha) * b.get(c, 0.0) for c in {**d, **b}}
     return sorted(fused, key=lambda c: -fused[c])
+
+
+def _keep_leaders(order: list[str], dense: list[tuple[str, float]], bm25: list[tuple[str, float]],
+                  k: int = 5) -> list[str]:
+    """``order`` with each list's first candidate guaranteed a place in the top k
+    (the lowest-ranked other chunks make room; everything else keeps its order)."""
+    leaders = list(dict.fromkeys(pairs[0][0] for pairs in (dense, bm25) if pairs))
+    top = list(order[:k])
+    missing = [c for c in leaders if c not in top]
+    for cid in reversed(list(top)):
+        if len(top) + len(missing) <= k:
+            break
+        if cid not in leaders:
+            top.remove(cid)
+    return list(dict.fromkeys(top + missing + list(order)))
 
 
 FUSION_VARIANTS: dict[str, Callable] = {
@@ -208,6 +227,9 @@ FUSION_VARIANTS: dict[str, Callable] = {
     "rrf k=10 cand=40 dense x2": lambda d, b: _rrf([[c for c, _ in d[:40]], [c for c, _ in b[:40]]], 10, [2, 1]),
     "minmax 0.5 dense + 0.5 bm25": lambda d, b: _score_fusion(d[:40], b[:40], 0.5),
     "minmax 0.7 dense + 0.3 bm25": lambda d, b: _score_fusion(d[:40], b[:40], 0.7),
+    "minmax 0.7/0.3 + keep both #1": lambda d, b: _keep_leaders(_score_fusion(d[:40], b[:40], 0.7), d, b),
+    "rrf k=60 cand=40 + keep both #1": lambda d, b: _keep_leaders(
+        _rrf([[c for c, _ in d[:40]], [c for c, _ in b[:40]]], 60, [1, 1]), d, b),
 }
 
 
@@ -241,6 +263,7 @@ def fusion_study(kb, items: list[RetrievalItem], k: int) -> dict[str, dict]:
         table[name] = {"all": metrics(rs, k)}
         for kind in KINDS:
             table[name][kind] = metrics([r for r, i in zip(rs, items) if i.kind == kind], k)
+        table[name]["ranks"] = {i.id: r for i, r in zip(items, rs)}
     return table
 
 
@@ -309,7 +332,6 @@ def run_once(settings, items: list[RetrievalItem], n_distractors: int, k: int, s
     results = evaluate(search, items, k)
     eval_seconds = time.perf_counter() - started
     summary = summarize(results, k)
-    latencies = sorted(r.seconds for r in results if r.mode == "hybrid")
     fusion = fusion_study(kb, items, k) if study_fusion else None
     diagnosis = diagnose(kb, items, results) if diagnose_misses else None
     return {
@@ -320,7 +342,6 @@ def run_once(settings, items: list[RetrievalItem], n_distractors: int, k: int, s
         "summary": summary,
         "targets": targets_met(summary),
         "eval_seconds": round(eval_seconds, 1),
-        "hybrid_latency_p50_s": round(latencies[len(latencies) // 2], 3) if latencies else None,
         "results": [asdict(r) for r in results],
     }
 

@@ -1,15 +1,30 @@
-"""Retriever stage: dense + BM25 fused by reciprocal rank fusion (RRF).
+"""Retriever stage: dense + BM25 candidates, fused, then ranked with document priors.
+
+Fusion (chosen by the retrieval eval, see eval/README.md):
+- ``weighted`` (default): each list's scores are min-max normalised and mixed
+  ``w·dense + (1−w)·bm25``; each list's first candidate is kept in the top k, so
+  one strong signal is never drowned by the other list's noise.
+- ``rrf``: reciprocal rank fusion.
+
+Priors: our own restatements (rulebook, templates) rank below the regulations and
+notices they restate; another region's local rules rank below this locality's and
+national ones.
 
 Exact phrases win: a 文号 (沪民社登发〔2026〕1号) or a quoted name (“沪社星耀”,
-《…》) in the query must find the chunks that contain it verbatim first, so
-those chunks are ranked ahead of everything else (in fused order).
+《…》) in the query puts the chunks that contain it verbatim first.
+
+Queries are expanded with a colloquial → statutory thesaurus (义工 → 志愿者), data in
+corpus/_thesaurus.yaml.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -22,6 +37,9 @@ Mode = Literal["hybrid", "dense", "bm25"]
 
 RE_DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔［\[【（(]\d{4}[〕］\]】）)]\s*第?\d+\s*号")
 RE_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,40})[”\"」』》]")
+# A title that starts with a place (洛阳市…, 浙江省…, 宁波市…) is a local rule of that place.
+RE_PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fa5]{2,8}?(?:省|市|自治区|特别行政区|自治州|县|区))")
+SECONDARY_DOC_TYPES = {"rule", "template"}
 
 
 def exact_phrases(query: str) -> list[str]:
@@ -39,6 +57,41 @@ def _doc_number_variants(phrase: str) -> list[str]:
     return list(dict.fromkeys([phrase] + [f"{head}{o}{year}{c}{tail}" for o, c in ("〔〕", "[]", "（）", "【】", "()")]))
 
 
+@lru_cache(maxsize=8)
+def load_thesaurus(path: str) -> tuple[tuple[str, str], ...]:
+    """(colloquial term, statutory terms) pairs, longest term first."""
+    file = Path(path)
+    if not file.is_file():
+        return ()
+    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    pairs = []
+    for official, colloquial in (data.get("terms") or {}).items():
+        for word in colloquial or []:
+            pairs.append((str(word), str(official)))
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def expand_query(query: str, thesaurus: tuple[tuple[str, str], ...]) -> str:
+    """Append the statutory terms for colloquial words the query uses (义工 → 志愿者)."""
+    added: list[str] = []
+    for word, official in thesaurus:
+        if word in query and official not in query and official not in added:
+            added.append(official)
+    return query if not added else f"{query}（{'、'.join(added)}）"
+
+
+def is_other_locality(title: str, locality: str) -> bool:
+    """True for another place's local rule (洛阳市社会团体登记管理办法 when the locality is 上海市)."""
+    if not locality or title.startswith("中华人民共和国"):
+        return False
+    m = RE_PLACE_PREFIX.match(title)
+    if not m:
+        return False
+    place = m.group(1)
+    core = re.sub(r"(省|市|自治区|特别行政区)$", "", locality)
+    return core not in place
+
+
 class HybridRetriever(BaseRetriever):
     """LangChain retriever over the knowledge base. ``invoke(query)`` returns the top-k Documents."""
 
@@ -48,7 +101,13 @@ class HybridRetriever(BaseRetriever):
     keyword_index: KeywordIndex
     k: int = 5
     candidates: int = 40
+    fusion: Literal["weighted", "rrf"] = "weighted"
+    dense_weight: float = 0.7
     rrf_k: int = 60
+    secondary_source_weight: float = 1.0
+    other_locality_weight: float = 1.0
+    locality: str = ""
+    thesaurus_path: str = ""
     mode: Mode = "hybrid"
     filters: dict[str, Any] = {}
 
@@ -89,6 +148,33 @@ class HybridRetriever(BaseRetriever):
 
         return allowed
 
+    # --- fusion ---------------------------------------------------------------------
+    def _fuse(self, dense: list[tuple[str, float]], bm25: list[tuple[str, float]]) -> dict[str, float]:
+        lists = [lst for lst in (dense, bm25) if lst]
+        if self.fusion == "rrf" or len(lists) < 2:
+            fused: dict[str, float] = {}
+            for ranking in lists:
+                for rank, (cid, _) in enumerate(ranking):
+                    fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+            return fused
+
+        def normalised(pairs):
+            hi, lo = pairs[0][1], pairs[-1][1]
+            span = hi - lo
+            return {cid: (s - lo) / span if span > 0 else 1.0 for cid, s in pairs}
+
+        d, b = normalised(dense), normalised(bm25)
+        w = self.dense_weight
+        return {cid: w * d.get(cid, 0.0) + (1 - w) * b.get(cid, 0.0) for cid in set(d) | set(b)}
+
+    def _prior(self, metadata: dict) -> float:
+        weight = 1.0
+        if metadata.get("doc_type") in SECONDARY_DOC_TYPES:
+            weight *= self.secondary_source_weight
+        if self.other_locality_weight != 1.0 and is_other_locality(metadata.get("title", ""), self.locality):
+            weight *= self.other_locality_weight
+        return weight
+
     # --- search ---------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, mode: Mode = "hybrid", doc_type=None, issuer: str | None = None,
                date_from: str | None = None, date_to: str | None = None) -> list[Document]:
@@ -99,28 +185,31 @@ class HybridRetriever(BaseRetriever):
         where = self._chroma_where(doc_type, date_from, date_to)
         allowed = self._allowed(doc_type, issuer, date_from, date_to)
         n = max(self.candidates, k)
+        expanded = expand_query(query, load_thesaurus(self.thesaurus_path)) if self.thesaurus_path else query
 
-        rankings: list[list[str]] = []
-        dense_scores: dict[str, float] = {}
+        dense: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
             # Issuer lives in a joined string Chroma cannot match by substring: over-fetch, filter here.
-            dense = self.store.dense_search(query, n * (4 if issuer else 1), where)
+            dense = self.store.dense_search(expanded, n * (4 if issuer else 1), where)
             if issuer:
-                docs = self.store.get([cid for cid, _ in dense])
-                dense = [(cid, s) for cid, s in dense if issuer in docs[cid].metadata.get("issuers", "")][:n] if docs else []
-            dense_scores = dict(dense)
-            rankings.append([cid for cid, _ in dense])
-        bm25_scores: dict[str, float] = {}
+                meta = {cid: e for cid, e in self.keyword_index.entries.items()}
+                dense = [(cid, s) for cid, s in dense if issuer in (meta.get(cid) or {}).get("issuers", "")][:n]
+        bm25: list[tuple[str, float]] = []
         if mode in ("hybrid", "bm25"):
-            bm25 = self.keyword_index.search(query, n, allowed)
-            bm25_scores = dict(bm25)
-            rankings.append([cid for cid, _ in bm25])
+            bm25 = self.keyword_index.search(expanded, n, allowed)
 
-        fused: dict[str, float] = {}
-        for ranking in rankings:
-            for rank, cid in enumerate(ranking):
-                fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank + 1)
-        order = sorted(fused, key=lambda c: -fused[c])
+        fused = self._fuse(dense, bm25)
+        docs = self.store.get(list(fused))
+        scores = {cid: fused[cid] * self._prior(doc.metadata) for cid, doc in docs.items()}
+        if issuer:
+            scores = {cid: s for cid, s in scores.items() if issuer in docs[cid].metadata.get("issuers", "")}
+        order = sorted(scores, key=lambda c: -scores[c])
+        if self.fusion == "weighted" and mode == "hybrid":
+            # Each list's own first candidate stays in the top k.
+            for leader in [lst[0][0] for lst in (dense, bm25) if lst]:
+                if leader in scores and leader not in order[:k]:
+                    order.remove(leader)
+                    order.insert(max(0, k - 1), leader)
 
         # Exact phrases: chunks containing every phrase verbatim go first.
         phrases = exact_phrases(query)
@@ -131,24 +220,28 @@ class HybridRetriever(BaseRetriever):
                 for variant in _doc_number_variants(phrase):
                     ids += self.store.ids_containing(variant, where)
                 exact = ids if exact is None else [c for c in exact if c in set(ids)]
-            exact_set = set(exact or [])
-            if exact_set:
-                ranked_exact = [c for c in order if c in exact_set] + [c for c in exact or [] if c not in fused]
-                for cid in ranked_exact:
-                    fused.setdefault(cid, 0.0)
-                    fused[cid] += 1.0  # above any RRF score
-                order = list(dict.fromkeys(ranked_exact + order))
+            exact_ids = list(dict.fromkeys(exact or []))
+            if exact_ids:
+                missing = [c for c in exact_ids if c not in docs]
+                docs.update(self.store.get(missing))
+                for cid in missing:
+                    if cid in docs:
+                        scores[cid] = 0.0
+                exact_ids = [c for c in exact_ids if c in docs]
+                exact_ids.sort(key=lambda c: -scores.get(c, 0.0))
+                for cid in exact_ids:
+                    scores[cid] = scores.get(cid, 0.0) + 1.0  # above any fused score
+                order = list(dict.fromkeys(exact_ids + order))
 
-        top = order[: k * 3]
-        docs = self.store.get(top)
+        dense_scores, bm25_scores = dict(dense), dict(bm25)
         results: list[Document] = []
-        for cid in top:
+        for cid in order:
             doc = docs.get(cid)
             if doc is None:  # present in BM25 only (e.g. an interrupted ingest); skip it
                 continue
             if issuer and issuer not in doc.metadata.get("issuers", ""):
                 continue
-            doc.metadata["score"] = round(fused[cid], 6)
+            doc.metadata["score"] = round(scores.get(cid, 0.0), 6)
             doc.metadata["dense_score"] = round(dense_scores.get(cid, 0.0), 4)
             doc.metadata["bm25_score"] = round(bm25_scores.get(cid, 0.0), 4)
             doc.metadata["chunk_id"] = cid

@@ -87,10 +87,14 @@ def split_document(parsed: ParsedDocument, settings: ChunkSettings, page_of=None
     info = parsed.info
     text = parsed.text
     # 1. Units: runs of paragraphs in the same top-level section and article.
+    def unit_key(i: int) -> tuple:
+        path = parsed.paths[i]
+        item = path[1] if settings.split_items and not parsed.articles[i] and len(path) > 1 else ""
+        return parsed.top_ids[i], parsed.articles[i], item
+
     units: list[list[int]] = []
     for i, _ in enumerate(parsed.paragraphs):
-        key = (parsed.top_ids[i], parsed.articles[i])
-        if units and (parsed.top_ids[units[-1][0]], parsed.articles[units[-1][0]]) == key:
+        if units and unit_key(units[-1][0]) == unit_key(i):
             units[-1].append(i)
         else:
             units.append([i])

@@ -111,7 +111,7 @@ def _unbalanced(text: str) -> bool:
 def _is_pure_heading(text: str) -> bool:
     """A short heading line such as "一、强化党对社会组织的领导"."""
     kind = _heading_kind(text, OFFICIAL_KINDS + REGULATION_KINDS)
-    return bool(kind) and len(text) <= 30 and "，" not in text and "。" not in text[:-1] and not _unbalanced(text)
+    return bool(kind) and len(text) <= 30 and "，" not in text and "。" not in text and not _unbalanced(text)
 
 
 def _starts_block(text: str) -> bool:

@@ -62,6 +62,13 @@ def rewrite_followup(question: str, previous: str | None) -> str:
                 # "上海市民政局" → "长宁区民政局" is right; a doubled "长宁区长宁区" is not.
                 rewritten = rewritten.replace(new[0] + new[0], new[0])
             return rewritten
+    # "非公募基金会" after a question about "公募基金会": the longest tail of the
+    # follow-up's subject that the previous question contains is what it replaces.
+    noun_only = not re.search(r"几|什么|多少|哪|吗|是否|怎么|如何", core)
+    for start in range(1, len(core) - 1 if noun_only else 0):
+        tail = core[start:]
+        if len(tail) >= 3 and tail in previous and core not in previous:
+            return previous.replace(tail, core, 1)
     if _PRONOUN_RE.match(question.strip()):
         return f"{previous.rstrip('？?。')}，{core}？"
     return f"{core}（接上一问：{previous.rstrip('？?。')}）"

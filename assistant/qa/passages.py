@@ -111,9 +111,10 @@ def clean_passage_text(text: str) -> str:
 def format_passage(p: Passage, text: str | None = None) -> str:
     """``[n]（《title》 第十条）text`` — a short header: the small model copies long ones."""
     where = f"《{p.title}》" if p.title else ""
-    last = p.location.split(" > ")[-1] if p.location else ""
-    if last and len(last) <= 8:  # an article or item number, not a whole heading
-        where += f" {last}"
+    # Only an article number (第十条): item labels such as "（一）至（四）" get
+    # copied into answers by the small model instead of the content.
+    if p.article:
+        where += f" {p.article}"
     header = f"[{p.n}]（{where.strip()}）" if where.strip() else f"[{p.n}]"
     return f"{header}{clean_passage_text(text if text is not None else p.text)}"
 

@@ -2,12 +2,16 @@
 
     question ─(follow-up rewrite)→ standalone question
              ─(hybrid retrieval; per place for comparisons)→ passages
-             ─(relevance check)→ refusal when the passages do not cover the question
-             ─(token-budgeted context + prompts/qa_*.txt)→ chat model, streamed
-             ─(citations.verify_answer)→ verified answer, or a refusal
+             ─(relevance gate)→ refusal when the passages miss the question's key terms
+             ─(top passages cut to their best sentences + prompts/qa_*.txt)→ chat model, streamed
+             ─(citations.verify_answer)→ verified sentences and citations
+             ─(answer guards)→ the answer, or a refusal listing the closest passages
 
-With no chat model (backend ``none``) the answer is the best passages
-themselves, labelled as retrieved text.
+The guards do not rely on the small model obeying its prompt: an answer with no
+verified citation, one whose wording and cited passages both miss the question,
+or a "how many / when" answer that states no number becomes a refusal. With no
+chat model (backend ``none``) the answer is the best passages themselves,
+labelled as retrieved text.
 """
 
 from __future__ import annotations
@@ -298,6 +302,9 @@ class QAService:
 
     def _refuse(self, result: QAAnswer, closest: list[Passage], reason: str, started: float) -> QAAnswer:
         lines = [f"{REFUSAL_PREFIX}能回答“{result.resolved_question.rstrip('？?')}”的内容。"]
+        if reason == "no_passages":
+            lines.append("知识库中没有检索到任何条文：知识库可能尚未导入文件（运行 python ingest.py）。"
+                         " / Nothing was retrieved: the knowledge base may be empty (run `python ingest.py`).")
         if closest:
             lines.append("最接近的条文（仅供参考，并未回答该问题）：")
             for p in closest[:3]:

@@ -77,8 +77,7 @@ def backend_notice(backend: str) -> str:
 
 
 def build(services) -> None:
-    backend = "none" if services.settings.llm.backend == "none" else services.settings.llm.backend
-    gr.Markdown(backend_notice(backend), elem_id="qa-backend")
+    gr.Markdown(backend_notice(services.settings.llm.backend), elem_id="qa-backend")
     chat = gr.Chatbot(label="政策问答", height=520, elem_id="qa-chat", buttons=["copy"])
     asked = gr.State([])  # the user's earlier questions, for follow-ups
     with gr.Row():

@@ -143,3 +143,20 @@ def test_embedding_cache_returns_the_models_vectors_once(tmp_path):
     again = CachedEmbeddings(_CountingEmbeddings(), tmp_path / "cache.sqlite")
     assert again.embed_documents(["甲"]) == [[1.0, 1.0]] and again.inner.calls == 0
     assert again.identity == "fake:dim2"
+
+
+# --- fusion study rules -------------------------------------------------------------------
+
+def test_fusion_rules_of_the_study():
+    from eval.retrieval import _keep_leaders, _rrf, _score_fusion
+
+    # RRF: a chunk in both lists beats one ranked first by a single list (the effect the study shows)
+    assert _rrf([["a", "b"], ["c", "b"]], k=60, weights=[1, 1])[0] == "b"
+    # min-max score fusion weighs the lists
+    dense, bm25 = [("a", 0.9), ("b", 0.5)], [("b", 12.0), ("c", 3.0)]
+    assert _score_fusion(dense, bm25, alpha=0.7)[0] == "a"
+    assert _score_fusion(dense, bm25, alpha=0.3)[0] == "b"
+    # each list's leader keeps (or gets) a place in the top k, others keep their order
+    order = list("pqrstxy")
+    assert _keep_leaders(order, [("x", 1.0)], [("y", 1.0)], k=5) == list("pqrxyst")
+    assert _keep_leaders(list("xqrsty"), [("x", 1.0)], [("y", 1.0)], k=5)[:5] == list("xqrsy")

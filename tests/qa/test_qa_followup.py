@@ -39,3 +39,12 @@ def test_comparison_needs_a_comparing_word_and_two_places():
     assert detect_comparison("市级和长宁区分别对社区社会组织提出了什么要求？").sides == ["上海市", "长宁区"]
     assert detect_comparison("长宁区对社区社会组织有什么要求？") is None
     assert detect_comparison("社区社会组织和社会团体有什么不同？") is None
+
+
+def test_follow_up_narrowing_a_noun_replaces_it_in_the_previous_question():
+    assert rewrite_followup("那非公募基金会呢？", "地方性公募基金会的原始基金不低于多少？") == "地方性非公募基金会的原始基金不低于多少？"
+
+
+def test_follow_up_that_is_itself_a_question_is_not_spliced_into_the_previous_one():
+    rewritten = rewrite_followup("那公益创投项目大赛是第几届？", "长宁区2026年开展的是第几届公益伙伴月系列活动？")
+    assert rewritten.startswith("公益创投项目大赛是第几届") and "公益伙伴月" in rewritten

@@ -200,3 +200,10 @@ def test_quantity_question_answered_without_a_number_is_refused(retriever):
     service, _ = _service(retriever, "成立社会团体应当有合法的资产和经费来源[1]。")
     answer = service.ask("成立社会团体需要多少个人会员？")
     assert not answer.grounded and answer.refusal_reason == "no_quantity"
+
+
+def test_empty_knowledge_base_says_so():
+    service, model = _service(FakeRetriever([]), "不应被调用[1]。")
+    answer = service.ask("成立社会团体需要多少个人会员？")
+    assert not answer.grounded and answer.refusal_reason == "no_passages"
+    assert "ingest.py" in answer.answer and model.seen == []
