@@ -84,14 +84,13 @@ def render_markdown(result: CheckResult) -> str:
 
 def write_docx(result: CheckResult, path: Path) -> Path:
     from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+
+    from assistant.docx_fonts import set_fonts
 
     path = Path(path)
     document = Document()
     style = document.styles["Normal"]
-    style.font.size = Pt(11)
-    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    set_fonts(style, "宋体", size_pt=11)
     document.add_heading("社会组织申请材料审查意见", level=0)
     for key, value in (
         ("审查材料", "、".join(result.files) or "（无可读取的文件）"),

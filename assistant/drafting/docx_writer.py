@@ -1,9 +1,7 @@
 """Write a Charter as DOCX (python-docx): centred title, chapter headings,
 numbered articles, the 法定事项对照 annex table, Chinese fonts and page numbers.
 
-Word picks the font for Chinese characters from the ``w:eastAsia`` attribute of
-``w:rFonts``; python-docx's ``font.name`` only sets the Latin font, so we set
-eastAsia explicitly and drop the theme-font attributes that would override it.
+Chinese fonts are set through ``assistant.docx_fonts`` (w:eastAsia).
 """
 
 from __future__ import annotations
@@ -18,27 +16,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from assistant.docx_fonts import BODY_FONT, HEADING_FONT, set_fonts
 from assistant.drafting.charter import Charter
 
-BODY_FONT = "仿宋"  # FangSong, the customary body font of official Chinese documents
-HEADING_FONT = "黑体"  # SimHei for chapter headings and the title
-LATIN_FONT = "Times New Roman"
-
-
-def set_east_asian_font(target, east_asia: str, latin: str = LATIN_FONT) -> None:
-    """Set Latin and East-Asian fonts on a style or run (anything with .font and an rPr)."""
-    target.font.name = latin
-    element = target.element
-    rpr = element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        rfonts.attrib.pop(qn(attr), None)
-    rfonts.set(qn("w:ascii"), latin)
-    rfonts.set(qn("w:hAnsi"), latin)
-    rfonts.set(qn("w:eastAsia"), east_asia)
 
 
 def _add_page_number_footer(document) -> None:
@@ -66,13 +46,13 @@ def _add_page_number_footer(document) -> None:
 
 def _setup_styles(document) -> None:
     normal = document.styles["Normal"]
-    set_east_asian_font(normal, BODY_FONT)
+    set_fonts(normal, BODY_FONT)
     normal.font.size = Pt(14)  # 四号
     normal.paragraph_format.line_spacing = Pt(28)
     normal.paragraph_format.space_after = Pt(0)
     for name, size in (("Title", 22), ("Heading 1", 16), ("Heading 2", 14)):
         style = document.styles[name]
-        set_east_asian_font(style, HEADING_FONT)
+        set_fonts(style, HEADING_FONT)
         style.font.size = Pt(size)
         style.font.bold = name != "Title"
         style.font.italic = False
@@ -102,7 +82,7 @@ def build_docx(charter: Charter):
             paragraph.paragraph_format.first_line_indent = Pt(28)
             label = paragraph.add_run(article.label)
             label.bold = True
-            set_east_asian_font(label, HEADING_FONT)
+            set_fonts(label, HEADING_FONT)
             paragraph.add_run("　" + first)
             for text in rest:
                 more = document.add_paragraph(text)
@@ -117,7 +97,7 @@ def build_docx(charter: Charter):
         cell.text = text
         for run in cell.paragraphs[0].runs:
             run.bold = True
-            set_east_asian_font(run, HEADING_FONT)
+            set_fonts(run, HEADING_FONT)
     for i, row in enumerate(charter.coverage, 1):
         cells = table.add_row().cells
         cells[0].text, cells[1].text, cells[2].text = str(i), row.item, "、".join(row.labels)

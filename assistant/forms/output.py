@@ -17,34 +17,15 @@ from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIG
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
+
+from assistant.docx_fonts import BODY_FONT, HEADING_FONT, set_fonts
 
 if TYPE_CHECKING:
     from assistant.forms.service import FilledForm
 
-BODY_FONT = "仿宋"
-TITLE_FONT = "黑体"
-LATIN_FONT = "Times New Roman"
+TITLE_FONT = HEADING_FONT
 STATUS_LABELS = {"ok": "通过", "missing": "未填", "invalid": "有误"}
-
-
-def set_fonts(target, east_asia: str, size_pt: float | None = None, bold: bool | None = None) -> None:
-    """Latin and East-Asian font on a style or run; python-docx's font.name sets only the Latin one."""
-    target.font.name = LATIN_FONT
-    if size_pt:
-        target.font.size = Pt(size_pt)
-    if bold is not None:
-        target.font.bold = bold
-    rpr = target.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        rfonts.attrib.pop(qn(attr), None)
-    rfonts.set(qn("w:ascii"), LATIN_FONT)
-    rfonts.set(qn("w:hAnsi"), LATIN_FONT)
-    rfonts.set(qn("w:eastAsia"), east_asia)
 
 
 def _shade(cell, fill: str = "E7E6E6") -> None:

@@ -9,7 +9,6 @@ the ``none`` LLM backend, waits for the port, yields the base URL.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
