@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from assistant.cn_numbers import NUMERAL_CHARS, parse_chinese_number, parse_number  # noqa: F401 (re-exported)
+from assistant.cn_numbers import NUMERAL_CHARS, parse_number
 
 _CN_CHARS = "".join(sorted(NUMERAL_CHARS))
 

@@ -1,6 +1,7 @@
 import pytest
 
-from assistant.checking.numbers import extract_quantities, format_amount, normalize, parse_chinese_number
+from assistant.checking.numbers import extract_quantities, format_amount, normalize
+from assistant.cn_numbers import parse_chinese_number
 
 
 @pytest.mark.parametrize("token,value", [
