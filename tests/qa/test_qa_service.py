@@ -207,3 +207,24 @@ def test_empty_knowledge_base_says_so():
     answer = service.ask("成立社会团体需要多少个人会员？")
     assert not answer.grounded and answer.refusal_reason == "no_passages"
     assert "ingest.py" in answer.answer and model.seen == []
+
+
+def test_answer_citing_a_passage_that_misses_the_asked_term_is_refused():
+    from langchain_core.documents import Document
+
+    from qa_fakes import REGULATION
+
+    residence = Document(
+        page_content="第二十四条 担任基金会秘书长的境外人士，每年在境内居留时间不得少于3个月。",
+        metadata={**REGULATION, "title": "基金会管理条例", "section": "第二十四条", "article": "第二十四条", "chunk_id": "r24"},
+    )
+    other = Document(
+        page_content="职工退休年龄的调整办法另行规定。",
+        metadata={**REGULATION, "title": "某办法", "section": "第三条", "article": "第三条", "chunk_id": "x3"},
+    )
+    service, _ = _service(FakeRetriever([residence, other]), lambda prompt: "基金会秘书长每年在境内居留时间不得少于3个月[1]。")
+    answer = service.ask("基金会秘书长的法定退休年龄是多少岁？")
+    # The retrieved passages together mention every key term, so the model is asked; its
+    # answer is verified, numeric and about 秘书长 — but the cited passage lacks 退休年龄.
+    assert answer.passages[0].chunk_id == "r24" and answer.citations == []
+    assert not answer.grounded and answer.refusal_reason == "off_topic"
