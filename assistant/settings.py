@@ -81,7 +81,7 @@ class LLMSettings(BaseModel):
     gguf_name: str = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
     n_threads: int = 2
     n_ctx: int = 4096
-    max_tokens: int = 384
+    max_tokens: int = 200  # the Q&A eval ran at 200; longer answers ramble on a 1.5B model
     temperature: float = 0.1
     context_token_budget: int = 1200
     # Q&A: each retrieved chunk is cut to its sentences that best match the

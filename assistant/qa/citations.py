@@ -45,6 +45,10 @@ MIN_SUPPORT_OVERLAP = 0.3
 # when at least this share of its wording comes from that one passage.
 ATTRIBUTE_OVERLAP = 0.6
 
+# A written marker is moved to another passage when that passage holds this
+# much more of the sentence's wording than the cited one.
+REPOINT_MARGIN = 0.25
+
 # A cited sentence must assert something beyond titles and 文号 (CJK characters
 # and digits counted: "2026年3月3日" is a claim).
 MIN_CLAIM_CHARS = 4
@@ -73,7 +77,7 @@ class Citation:
 @dataclass
 class Removal:
     marker: str  # "[7]", or "" when a whole sentence was removed
-    reason: str  # no_such_passage | quote_not_verbatim | not_supported | unsupported_fact
+    reason: str  # no_such_passage | quote_not_verbatim | not_supported | unsupported_fact | better_passage
     sentence: str
     detail: str = ""
 
@@ -181,6 +185,21 @@ def verify_answer(
                 result.removed.append(Removal(f"[{n}]", reason, sentence.strip(), detail))
                 continue
             valid.append(n)
+        if valid:
+            # A marker can pass on shared boilerplate ("志愿服务活动") while another
+            # passage holds the sentence itself: cite that one instead.
+            best = max(passages, key=lambda p: _support_overlap(p, plain, quotes))
+            best_overlap = _support_overlap(best, plain, quotes)
+            cited_overlap = max(_support_overlap(by_n[n], plain, quotes) for n in valid)
+            if (
+                best.n not in valid
+                and best_overlap >= max(attribute_overlap, cited_overlap + REPOINT_MARGIN)
+                and not _supports(best, plain, quotes, min_overlap)
+            ):
+                for n in valid:
+                    result.removed.append(Removal(f"[{n}]", "better_passage", sentence.strip(), f"[{best.n}]"))
+                valid = [best.n]
+                result.attributed.append(best.n)
         if not valid:
             # The small model often forgets a marker or writes the wrong number.
             # A sentence is attributed to the passage it (nearly) repeats, or,

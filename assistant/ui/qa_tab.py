@@ -22,6 +22,7 @@ REMOVAL_REASONS = {
     "quote_not_verbatim": "引文与原文不符",
     "not_supported": "原文不支持该句",
     "unsupported_fact": "数字或名称不见于原文",
+    "better_passage": "改指向更符合原文的条文",
 }
 
 

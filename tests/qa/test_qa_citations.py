@@ -80,3 +80,11 @@ def test_a_bare_date_is_a_claim_that_can_be_verified():
     v = verify_answer("2026年3月3日[1]", [notice])
     assert [c.n for c in v.citations] == [1] and v.citations[0].quote == "2026年3月3日"
     assert verify_answer("2026年4月3日[1]", [notice]).citations == []
+
+
+def test_marker_on_a_loosely_related_passage_is_moved_to_the_passage_holding_the_sentence():
+    a13 = Passage(1, "第十三条 组织未成年人参加志愿服务活动的，应当落实安全保护措施，并征得其监护人同意。", title="志愿服务条例")
+    a16 = Passage(2, "第十六条 志愿服务组织可以根据需要确定志愿服务活动项目。", title="志愿服务条例")
+    v = verify_answer("组织未成年人参加志愿服务活动需要征得其监护人同意[2]。", [a13, a16])
+    assert [c.n for c in v.citations] == [1] and v.answer.endswith("[1]。")
+    assert [(r.marker, r.reason, r.detail) for r in v.removed] == [("[2]", "better_passage", "[1]")]
