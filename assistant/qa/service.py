@@ -29,7 +29,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from assistant.prompts import load_prompt
 from assistant.qa.citations import Citation, Removal, Verification, verify_answer
 from assistant.qa.followup import Comparison, detect_comparison, resolve_history
-from assistant.qa.passages import Passage, assemble_context, estimate_tokens
+from assistant.qa.passages import Passage, assemble_context, estimate_tokens, excerpt, format_passage
 from assistant.qa.text import best_sentence, normalize
 from assistant.settings import Settings
 
@@ -205,24 +205,53 @@ class QAService:
             yield self._retrieved_only(result, kept, comparison, started)
             return
 
-        messages = self.build_messages(resolved, context, comparison)
-        result.prompt_tokens = self._count_tokens(messages)
+        # A comparison is answered one side at a time, each from its own passages: asked
+        # for both at once, a 1.5B model states one side's specifics and skips the other's.
+        rounds = self._comparison_rounds(resolved, kept, comparison) if comparison else []
+        if not rounds:
+            rounds = [("", self.build_messages(resolved, context, comparison))]
+        result.prompt_tokens = sum(self._count_tokens(messages) for _, messages in rounds)
         raw = ""
         try:
-            for chunk in self.llm.stream(messages):
-                text = chunk.text
-                if not text:
-                    continue
-                if result.first_token_seconds is None:
-                    result.first_token_seconds = time.perf_counter() - started
-                raw += text
-                yield text
+            for label, messages in rounds:
+                if label:
+                    lead = ("\n" if raw else "") + f"{label}："
+                    raw += lead
+                    yield lead
+                for chunk in self.llm.stream(messages):
+                    text = chunk.text
+                    if not text:
+                        continue
+                    if result.first_token_seconds is None:
+                        result.first_token_seconds = time.perf_counter() - started
+                    raw += text
+                    yield text
         except Exception as exc:  # a server down or a model that fails to load
             result.error = f"大模型调用失败 / LLM call failed: {exc}"
             yield self._retrieved_only(result, kept, comparison, started)
             return
         result.raw_answer = raw
         yield self._finish(result, verify_answer(raw, kept), kept, started)
+
+    def _comparison_rounds(self, question: str, kept: list[Passage],
+                           comparison: Comparison) -> list[tuple[str, list[BaseMessage]]]:
+        """One (side, messages) per side that has passages; passages keep their global [n]."""
+        rounds = []
+        budget = self.settings.llm.context_token_budget
+        for side in comparison.sides:
+            own = [p for p in kept if _belongs_to_passage(p, side)]
+            if not own:
+                continue
+            blocks, used = [], 0
+            for p in own:
+                block = format_passage(p, excerpt(p.text, question, self.settings.llm.excerpt_chars))
+                if blocks and used + estimate_tokens(block) > budget:
+                    break
+                blocks.append(block)
+                used += estimate_tokens(block)
+            rounds.append((side, self.build_messages(_one_side(question, side, comparison.sides),
+                                                     "\n\n".join(blocks))))
+        return rounds if len(rounds) == len(comparison.sides) else []
 
     # --- steps --------------------------------------------------------------
     def retrieve(self, question: str, comparison: Comparison | None = None) -> list[Document]:
@@ -337,6 +366,20 @@ class QAService:
         result.grounded = True
         result.seconds = time.perf_counter() - started
         return result
+
+
+def _one_side(question: str, side: str, sides: tuple[str, ...] | list[str]) -> str:
+    """"上海市和长宁区的要点在评估方面有什么不同？" → "长宁区的要点在评估方面有什么安排？"."""
+    one = question
+    for a in sides:
+        for b in sides:
+            if a != b:
+                one = re.sub(f"{a}\\s*(?:和|与|及|、|跟|同)\\s*{b}", side, one)
+    if one == question:
+        return f"{side}：{question}"
+    for asked in ("有什么不同", "有何不同", "有什么区别", "有哪些不同", "有什么差异"):
+        one = one.replace(asked, "有什么安排")
+    return one.replace("分别", "").replace("各自", "")
 
 
 def _first_sentence(text: str, limit: int = 60) -> str:

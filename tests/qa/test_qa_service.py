@@ -151,19 +151,26 @@ def test_follow_up_is_rewritten_against_the_previous_question(retriever):
     assert answer.passages[0].title.startswith("2026年长宁区")
 
 
-def test_comparison_retrieves_both_documents_and_prompts_for_each_side(retriever):
-    service, model = _service(
-        retriever,
-        lambda prompt: "上海市：全面落实社会组织党建工作“六同步”“两纳入”要求[1]。长宁区：建设社会组织创新实践园分中心[2]。",
-    )
+def test_comparison_is_answered_side_by_side_from_each_sides_passages(retriever):
+    def per_side(prompt: str) -> str:
+        if "问题：上海市的" in prompt:
+            return "全面落实社会组织党建工作“六同步”“两纳入”要求[1]。"
+        return "建设社会组织创新实践园分中心[2]。"
+
+    service, model = _service(retriever, per_side)
     answer = service.ask("上海市和长宁区的工作要点在党建方面有什么不同？")
     titles = {p.title for p in answer.passages}
     assert {"2026年上海市社会组织工作要点", "2026年长宁区社会组织工作要点"} <= titles
-    assert "上海市：" in model.seen[0][-1].text and "长宁区：" in model.seen[0][-1].text
     # Interleaved per place: the city's best passage first, then the district's.
     assert answer.passages[0].title.startswith("2026年上海市") and answer.passages[1].title.startswith("2026年长宁区")
+    # One model call per side, each shown only its own side's passages (with their global numbers).
+    assert len(model.seen) == 2
+    city_prompt, district_prompt = model.seen[0][-1].text, model.seen[1][-1].text
+    assert "[1]" in city_prompt and "长宁区社会组织工作要点" not in city_prompt
+    assert "[2]" in district_prompt and "上海市社会组织工作要点" not in district_prompt
     assert answer.grounded and [c.n for c in answer.citations] == [1, 2]
-    assert "六同步" in answer.answer and "创新实践园" in answer.answer
+    assert answer.answer.index("上海市：") < answer.answer.index("六同步") < answer.answer.index("长宁区：")
+    assert "创新实践园" in answer.answer
 
 
 def test_none_backend_returns_labelled_passages_with_citations(retriever):
