@@ -48,6 +48,7 @@ class Services:
 
     @cached_property
     def retriever(self) -> "HybridRetriever":
+        from assistant.kb.ranker import SentenceRanker
         from assistant.kb.retriever import HybridRetriever
 
         cfg = self.settings.retrieval
@@ -63,6 +64,7 @@ class Services:
             other_locality_weight=cfg.other_locality_weight,
             locality=self.settings.locality,
             thesaurus_path=str(self.settings.corpus_dir / cfg.thesaurus) if cfg.thesaurus else "",
+            ranker=SentenceRanker(self.store, weight=cfg.sentence_weight, depth=cfg.rerank_depth),
         )
 
     @cached_property

@@ -55,6 +55,10 @@ class ChunkSettings(BaseModel):
     # In notices, each （一）… item is a chunk of its own (never packed with its neighbours),
     # so an item's words are not diluted and a citation points at one 条款.
     split_items: bool = True
+    # Also embed each sentence of a chunk (a second vector collection); the retriever's
+    # sentence ranker judges candidates by their best sentence. Costs about as much
+    # embedding time again at ingest; off = chunk vectors only.
+    sentence_vectors: bool = True
 
 
 class RetrievalSettings(BaseModel):
@@ -73,6 +77,11 @@ class RetrievalSettings(BaseModel):
     other_locality_weight: float = 0.7
     # Colloquial → statutory vocabulary used to expand queries (义工 → 志愿者 …).
     thesaurus: str = "_thesaurus.yaml"
+    # Sentence ranker (hybrid mode): the top ``rerank_depth`` fused candidates are re-scored
+    # as normalised fused score + sentence_weight × normalised best-sentence similarity.
+    # 0 turns it off. Chosen by the retrieval eval (eval/README.md).
+    sentence_weight: float = 1.0
+    rerank_depth: int = 30
 
 
 class LLMSettings(BaseModel):

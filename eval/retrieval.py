@@ -1,9 +1,13 @@
 """Retrieval evaluation: ``python -m eval retrieval [--distractors N] [--k 5] [--json OUT]``.
 
 Builds (or reuses) the eval KB (see ``eval/kb_builder.py``), asks every question
-of ``eval/data/retrieval.yaml`` in dense-only, BM25-only and hybrid mode, and
-reports hit@1, hit@k and MRR@k side by side, overall and split by question kind
+of the question sets in dense-only, BM25-only and hybrid mode, and reports
+hit@1, hit@k and MRR@k side by side, overall and split by question kind
 (lexical / paraphrase), then lists every miss with what was retrieved instead.
+
+Two sets: ``eval/data/retrieval.yaml`` (the tuning set: the retriever's choices
+were made on it) and ``eval/data/retrieval-heldout.yaml`` (written afterwards,
+blind to any retrieval result, never tuned on: the honest estimate).
 
 A retrieved chunk is a hit when it comes from the item's source document and
 its text contains the item's ``must_contain`` span, whitespace ignored.
@@ -29,6 +33,8 @@ from typing import Callable, Iterable
 import yaml
 
 DATA_PATH = Path(__file__).resolve().parent / "data" / "retrieval.yaml"
+# Written after the retriever was tuned on DATA_PATH, blind to its results; never tuned on.
+HELDOUT_PATH = Path(__file__).resolve().parent / "data" / "retrieval-heldout.yaml"
 MODES = ("dense", "bm25", "hybrid")
 KINDS = ("lexical", "paraphrase")
 TARGETS = {"hit@1": 0.80, "hit@k": 0.95}
@@ -352,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026, help="distractor selection seed")
     parser.add_argument("--chunk-sizes", default="", help="comma-separated chunk sizes to compare, e.g. 250,400,600")
-    parser.add_argument("--data", type=Path, default=DATA_PATH, help="question set (YAML)")
+    parser.add_argument("--data", type=Path, action="append", default=None,
+                        help="question set (YAML); repeatable. Default: the tuning set, then the held-out set")
     parser.add_argument("--json", type=Path, default=None, help="write the full results here")
     parser.add_argument("--quiet-misses", action="store_true", help="do not list the misses")
     parser.add_argument("--fusion-study", action="store_true",
@@ -363,18 +370,19 @@ def main(argv: list[str] | None = None) -> int:
 
     from assistant.settings import load_settings
 
-    items = load_items(args.data)
+    sets = [(path, load_items(path)) for path in (args.data or [DATA_PATH, HELDOUT_PATH])]
     sizes = [int(s) for s in args.chunk_sizes.split(",") if s.strip()] or [None]
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
     runs = []
-    for size in sizes:
+    for size, (data_path, items) in ((size, data) for size in sizes for data in sets):
         base = load_settings()
         settings = base if size is None else load_settings(chunk={**base.chunk.model_dump(), "size": size})
         run = run_once(settings, items, args.distractors, args.k, args.seed, log, args.fusion_study,
                        args.diagnose)
+        run["question_set"] = data_path.name
         runs.append(run)
         kb = run["kb"]
-        print(f"\n== chunk size {run['chunk_size']}: {len(items)} questions "
+        print(f"\n== {data_path.name}, chunk size {run['chunk_size']}: {len(items)} questions "
               f"({sum(i.kind == 'paraphrase' for i in items)} paraphrase), KB {kb.get('chunks')} chunks "
               f"from {kb.get('files')} files, ingest {kb.get('ingest_seconds')} s"
               f"{' (reused)' if kb['reused'] else ''}")
@@ -392,13 +400,13 @@ def main(argv: list[str] | None = None) -> int:
             misses = format_misses(results, items, args.k)
             print("\n-- not ranked first --\n" + (misses or "(none)"))
     if len(runs) > 1:
-        print(f"\n== chunk size comparison (hit@1 / hit@{args.k} / MRR, all questions)")
-        print(f"{'size':>6}{'chunks':>8}" + "".join(f"{m:>22}" for m in MODES))
+        print(f"\n== summary (hit@1 / hit@{args.k} / MRR, all questions)")
+        print(f"{'question set':<28}{'size':>6}{'chunks':>8}" + "".join(f"{m:>22}" for m in MODES))
         for run in runs:
             cells = "".join(
                 f"{run['summary'][m]['all']['hit@1']:>8.3f}{run['summary'][m]['all']['hit@k']:>7.3f}"
                 f"{run['summary'][m]['all']['mrr']:>7.3f}" for m in MODES)
-            print(f"{run['chunk_size']:>6}{str(run['kb'].get('chunks')):>8}{cells}")
+            print(f"{run['question_set']:<28}{run['chunk_size']:>6}{str(run['kb'].get('chunks')):>8}{cells}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(runs if len(runs) > 1 else runs[0], ensure_ascii=False, indent=2),

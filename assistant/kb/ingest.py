@@ -1,11 +1,14 @@
-"""Ingestion pipeline: files → load → structure → split → embed → Chroma + BM25.
+"""Ingestion pipeline: files → load → structure → split → embed (chunks and their
+sentences) → Chroma + BM25.
 
 Content hashes decide the work (llama_index style): an unchanged file is
 skipped, a changed file has its old chunks replaced, ``prune`` drops files
 that no longer exist, ``rebuild`` starts over.
 
-Crash safety: per file, chunks are written to Chroma, then to the BM25 file,
-and only then is the file's hash recorded in the manifest. A run killed at
+Crash safety: per file, chunks and their sentence vectors are written to Chroma,
+then to the BM25 file, and only then is the file's hash recorded in the manifest.
+An index built without sentence vectors gets them added on the next run, without
+re-embedding its chunks. A run killed at
 any point leaves an index that answers queries; the next run reconciles the
 two stores with the manifest (orphans removed, incomplete files redone).
 """
@@ -24,7 +27,7 @@ from typing import Callable, Iterable
 
 from assistant.kb.keyword import KeywordIndex
 from assistant.kb.loaders import SUPPORTED_SUFFIXES, LoadError, load_file
-from assistant.kb.splitter import split_document
+from assistant.kb.splitter import chunk_sentences, split_document
 from assistant.kb.store import ChunkStore
 from assistant.kb.structure import parse_document
 from assistant.settings import PROJECT_ROOT, Settings
@@ -245,6 +248,8 @@ class IngestService:
         digest = hashlib.sha256(data).hexdigest()
         old = self.manifest["files"].get(source)
         if old and old["hash"] == digest:
+            if self._wants_sentences(old):
+                self._backfill_sentences(old, report)
             report.skipped.append(source)
             return
         try:
@@ -267,20 +272,29 @@ class IngestService:
             return
 
         t0 = time.perf_counter()
-        vectors = []
+        doc_id = parsed.info.doc_id
+        with_sentences = self.settings.chunk.sentence_vectors
+        vectors: list[list[float]] = []
+        sentences: list[tuple[str, str, str]] = []
+        sentence_vectors: list[list[float]] = []
         batch = max(1, self.settings.embedding.batch_size)
         for i in range(0, len(chunks), batch):
-            vectors.extend(self.store.embeddings.embed_documents([c.index_text for c in chunks[i:i + batch]]))
+            part = chunks[i:i + batch]
+            vectors.extend(self.store.embeddings.embed_documents([c.index_text for c in part]))
+            if with_sentences:
+                rows = [(c.id, doc_id, sentence) for c in part for sentence in chunk_sentences(c.text)]
+                sentences.extend(rows)
+                sentence_vectors.extend(self._embed_sentences([text for _, _, text in rows]))
             if chunk_progress:
-                chunk_progress(min(batch, len(chunks) - i))
+                chunk_progress(len(part))
         report.embed_seconds += time.perf_counter() - t0
 
-        doc_id = parsed.info.doc_id
         if old:
             self.store.delete_ids(old["chunk_ids"])
             self.keyword_index.delete_ids(old["chunk_ids"])
         self.store.delete_document(doc_id)  # leftovers of an interrupted earlier attempt
         self.store.add(chunks, vectors)
+        self.store.add_sentences(sentences, sentence_vectors)
         self.keyword_index.delete_document(doc_id)
         self.keyword_index.add(chunks)
         self.keyword_index.save()
@@ -290,6 +304,7 @@ class IngestService:
             "doc_id": doc_id,
             "path": str(path.resolve()),
             "chunk_ids": [c.id for c in chunks],
+            "sentence_vectors": with_sentences,
             "info": info,
             "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
@@ -297,6 +312,28 @@ class IngestService:
         self._save_manifest()
         (report.updated if old else report.added).append(source)
         report.chunks_written += len(chunks)
+
+    def _embed_sentences(self, texts: list[str]) -> list[list[float]]:
+        batch = max(1, self.settings.embedding.batch_size)
+        out: list[list[float]] = []
+        for i in range(0, len(texts), batch):
+            out.extend(self.store.embeddings.embed_documents(texts[i:i + batch]))
+        return out
+
+    def _wants_sentences(self, entry: dict) -> bool:
+        return self.settings.chunk.sentence_vectors and not entry.get("sentence_vectors")
+
+    def _backfill_sentences(self, entry: dict, report: IngestReport) -> None:
+        """An index built before sentence vectors existed: add them without re-embedding the chunks."""
+        t0 = time.perf_counter()
+        chunks = self.store.get(entry["chunk_ids"])
+        rows = [(cid, entry["doc_id"], sentence) for cid in entry["chunk_ids"] if cid in chunks
+                for sentence in chunk_sentences(chunks[cid].page_content)]
+        self.store.sentences.delete(where={"doc_id": entry["doc_id"]})
+        self.store.add_sentences(rows, self._embed_sentences([text for _, _, text in rows]))
+        report.embed_seconds += time.perf_counter() - t0
+        entry["sentence_vectors"] = True
+        self._save_manifest()
 
     @staticmethod
     def _page_mapper(loaded, parsed):

@@ -7,8 +7,12 @@ Fusion (chosen by the retrieval eval, see eval/README.md):
 - ``rrf``: reciprocal rank fusion.
 
 Priors: our own restatements (rulebook, templates) rank below the regulations and
-notices they restate; another region's local rules rank below this locality's and
-national ones.
+notices they restate, and a restatement that names its basis (依据：《社会团体登记管理条例》
+第十条) has that article, when it is a candidate, placed right above it; another
+region's local rules rank below this locality's and national ones.
+
+Sentence ranker (hybrid mode, ``assistant/kb/ranker.py``): the top fused
+candidates are re-scored with their best-matching sentence.
 
 Exact phrases win: a 文号 (沪民社登发〔2026〕1号) or a quoted name (“沪社星耀”,
 《…》) in the query puts the chunks that contain it verbatim first.
@@ -31,6 +35,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.kb.keyword import KeywordIndex
+from assistant.kb.ranker import SentenceRanker
 from assistant.kb.store import ChunkStore
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -40,6 +45,8 @@ RE_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,40})[”\"」』�
 # A title that starts with a place (洛阳市…, 浙江省…, 宁波市…) is a local rule of that place.
 RE_PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fa5]{2,8}?(?:省|市|自治区|特别行政区|自治州|县|区))")
 SECONDARY_DOC_TYPES = {"rule", "template"}
+# A restatement's basis: 《社会团体登记管理条例》第十条第（五）项 → (社会团体登记管理条例, 第十条).
+RE_CITED_ARTICLE = re.compile(r"《([^》]{2,40})》\s*(第[零〇一二三四五六七八九十百千]+条)")
 
 
 def exact_phrases(query: str) -> list[str]:
@@ -110,6 +117,7 @@ class HybridRetriever(BaseRetriever):
     thesaurus_path: str = ""
     mode: Mode = "hybrid"
     filters: dict[str, Any] = {}
+    ranker: SentenceRanker | None = None
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return self.search(query, k=self.k, mode=self.mode, **self.filters)
@@ -175,6 +183,28 @@ class HybridRetriever(BaseRetriever):
             weight *= self.other_locality_weight
         return weight
 
+    def _primary_before_restatement(self, order: list[str], docs: dict[str, Document], k: int) -> list[str]:
+        """Put the article a rulebook/template chunk in the top k cites (if it is a candidate) right above it."""
+        def bare(title: str) -> str:
+            return title.removeprefix("中华人民共和国")
+
+        by_article: dict[tuple[str, str], str] = {}
+        for cid in order:
+            md = docs[cid].metadata if cid in docs else {}
+            if md.get("article") and md.get("doc_type") not in SECONDARY_DOC_TYPES:
+                by_article.setdefault((bare(md.get("title", "")), md["article"]), cid)
+        result = list(order)
+        for cid in order[:k]:
+            doc = docs.get(cid)
+            if doc is None or doc.metadata.get("doc_type") not in SECONDARY_DOC_TYPES:
+                continue
+            cited = [by_article.get((bare(t), a)) for t, a in RE_CITED_ARTICLE.findall(doc.page_content)]
+            for primary in dict.fromkeys(c for c in cited if c):
+                if result.index(primary) > result.index(cid):
+                    result.remove(primary)
+                    result.insert(result.index(cid), primary)
+        return result
+
     # --- search ---------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, mode: Mode = "hybrid", doc_type=None, issuer: str | None = None,
                date_from: str | None = None, date_to: str | None = None) -> list[Document]:
@@ -188,9 +218,11 @@ class HybridRetriever(BaseRetriever):
         expanded = expand_query(query, load_thesaurus(self.thesaurus_path)) if self.thesaurus_path else query
 
         dense: list[tuple[str, float]] = []
+        query_vector = None
         if mode in ("hybrid", "dense"):
+            query_vector = self.store.embeddings.embed_query(expanded)
             # Issuer lives in a joined string Chroma cannot match by substring: over-fetch, filter here.
-            dense = self.store.dense_search(expanded, n * (4 if issuer else 1), where)
+            dense = self.store.dense_search(expanded, n * (4 if issuer else 1), where, vector=query_vector)
             if issuer:
                 meta = {cid: e for cid, e in self.keyword_index.entries.items()}
                 dense = [(cid, s) for cid, s in dense if issuer in (meta.get(cid) or {}).get("issuers", "")][:n]
@@ -204,6 +236,9 @@ class HybridRetriever(BaseRetriever):
         if issuer:
             scores = {cid: s for cid, s in scores.items() if issuer in docs[cid].metadata.get("issuers", "")}
         order = sorted(scores, key=lambda c: -scores[c])
+        if mode == "hybrid" and self.ranker is not None and query_vector is not None:
+            order, scores = self.ranker.run(query_vector, order, scores)
+        order = self._primary_before_restatement(order, docs, k)
         if self.fusion == "weighted" and mode == "hybrid":
             # Each list's own first candidate stays in the top k.
             for leader in [lst[0][0] for lst in (dense, bm25) if lst]:
@@ -229,8 +264,10 @@ class HybridRetriever(BaseRetriever):
                         scores[cid] = 0.0
                 exact_ids = [c for c in exact_ids if c in docs]
                 exact_ids.sort(key=lambda c: -scores.get(c, 0.0))
+                values = list(scores.values()) or [0.0]
+                bonus = max(values) - min(values) + 1.0  # above any other candidate's score
                 for cid in exact_ids:
-                    scores[cid] = scores.get(cid, 0.0) + 1.0  # above any fused score
+                    scores[cid] = scores.get(cid, 0.0) + bonus
                 order = list(dict.fromkeys(exact_ids + order))
 
         dense_scores, bm25_scores = dict(dense), dict(bm25)
@@ -241,7 +278,10 @@ class HybridRetriever(BaseRetriever):
                 continue
             if issuer and issuer not in doc.metadata.get("issuers", ""):
                 continue
-            doc.metadata["score"] = round(scores.get(cid, 0.0), 6)
+            # Non-increasing with rank: a chunk placed by a rule (a kept leader) shows at most
+            # the score of the one above it.
+            shown = scores.get(cid, 0.0) if not results else min(scores.get(cid, 0.0), results[-1].metadata["score"])
+            doc.metadata["score"] = round(shown, 6)
             doc.metadata["dense_score"] = round(dense_scores.get(cid, 0.0), 4)
             doc.metadata["bm25_score"] = round(bm25_scores.get(cid, 0.0), 4)
             doc.metadata["chunk_id"] = cid

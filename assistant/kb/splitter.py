@@ -172,3 +172,17 @@ def split_document(parsed: ParsedDocument, settings: ChunkSettings, page_of=None
         }
         chunks.append(Chunk(id=chunk_id, text=display, index_text=index_text, metadata=metadata))
     return chunks
+
+
+RE_SENTENCE_SPLIT = re.compile(r"(?<=[。！？；!?;])|\n+")
+MIN_SENTENCE_CHARS = 6  # shorter pieces are headings (（五）, 第十条) or list stubs
+
+
+def chunk_sentences(text: str) -> list[str]:
+    """The sentences of a chunk's display text, as the sentence vectors embed them.
+
+    Split at 。！？； and line breaks; headings and stubs shorter than
+    ``MIN_SENTENCE_CHARS`` are dropped (a chunk that is all stub keeps its whole text).
+    """
+    parts = [p.strip() for p in RE_SENTENCE_SPLIT.split(text) if p and p.strip()]
+    return [p for p in parts if len(p) >= MIN_SENTENCE_CHARS] or ([text.strip()] if text.strip() else [])

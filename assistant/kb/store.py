@@ -4,6 +4,11 @@ The collection is created with ``embedding_function=None``: we always pass
 vectors ourselves, so Chroma's default embedding function (which would
 download a model) can never run. The embedding model's identity is stored in
 the collection metadata and checked on every open and query.
+
+A second collection (``<name>__sentences``) holds one vector per sentence of
+each chunk, keyed to its chunk and document. The ranker uses them to judge a
+candidate by its best-matching sentence: a long article's vector is an average
+of several rules, while a paraphrased question usually matches one of them.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaClientSettings
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
@@ -20,6 +26,7 @@ from assistant.settings import Settings
 
 # Chroma limits one add() call; stay well below it.
 ADD_BATCH = 256
+SENTENCES_SUFFIX = "__sentences"
 
 
 class EmbeddingMismatchError(RuntimeError):
@@ -35,13 +42,15 @@ class ChunkStore:
         self.client = client
         self.embeddings = embeddings
         self.identity = _identity(embeddings)
-        self.collection = client.get_or_create_collection(
-            collection_name,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
+        self.collection = self._open(collection_name)
+        self.sentences = self._open(collection_name + SENTENCES_SUFFIX)
+        self.check_identity()
+
+    def _open(self, name: str) -> Any:
+        return self.client.get_or_create_collection(
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
             metadata={"embed_model": self.identity},
         )
-        self.check_identity()
 
     @classmethod
     def from_settings(cls, settings: Settings, embeddings: Embeddings) -> "ChunkStore":
@@ -80,20 +89,37 @@ class ChunkStore:
                 metadatas=[c.metadata for c in batch],
             )
 
+    def add_sentences(self, sentences: list[tuple[str, str, str]], vectors: list[list[float]]) -> None:
+        """``sentences``: (chunk id, doc id, sentence text), ``vectors`` in the same order."""
+        counter: dict[str, int] = {}
+        ids = []
+        for cid, _, _ in sentences:  # "<chunk id>:<n>": stable across runs, like the chunk ids
+            ids.append(f"{cid}:{counter.get(cid, 0)}")
+            counter[cid] = counter.get(cid, 0) + 1
+        for i in range(0, len(sentences), ADD_BATCH):
+            batch = sentences[i:i + ADD_BATCH]
+            self.sentences.upsert(
+                ids=ids[i:i + ADD_BATCH],
+                embeddings=vectors[i:i + ADD_BATCH],
+                documents=[text for _, _, text in batch],
+                metadatas=[{"chunk_id": cid, "doc_id": doc_id} for cid, doc_id, _ in batch],
+            )
+
     def delete_ids(self, ids: list[str]) -> None:
         for i in range(0, len(ids), ADD_BATCH):
-            self.collection.delete(ids=ids[i:i + ADD_BATCH])
+            part = ids[i:i + ADD_BATCH]
+            self.collection.delete(ids=part)
+            self.sentences.delete(where={"chunk_id": {"$in": part}})
 
     def delete_document(self, doc_id: str) -> None:
         self.collection.delete(where={"doc_id": doc_id})
+        self.sentences.delete(where={"doc_id": doc_id})
 
     def reset(self) -> None:
-        name = self.collection.name
-        self.client.delete_collection(name)
-        self.collection = self.client.get_or_create_collection(
-            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embed_model": self.identity},
-        )
+        for collection in (self.collection, self.sentences):
+            self.client.delete_collection(collection.name)
+        self.collection = self._open(self.collection.name)
+        self.sentences = self._open(self.sentences.name)
 
     # --- reads ----------------------------------------------------------------
     def count(self) -> int:
@@ -122,13 +148,31 @@ class ChunkStore:
         got = self.collection.get(where_document={"$contains": phrase}, where=where or None, include=[], limit=limit)
         return got["ids"]
 
-    def dense_search(self, query: str, n: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) best first."""
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """chunk id -> (sentences × dim) matrix, for the chunks that have sentence vectors."""
+        if not chunk_ids:
+            return {}
+        got = self.sentences.get(where={"chunk_id": {"$in": list(chunk_ids)}}, include=["embeddings", "metadatas"])
+        rows: dict[str, list] = {}
+        for vector, md in zip(got["embeddings"], got["metadatas"]):
+            rows.setdefault(md["chunk_id"], []).append(vector)
+        return {cid: np.asarray(vs, dtype=np.float32) for cid, vs in rows.items()}
+
+    def chunks_with_sentences(self, chunk_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(chunk_ids), ADD_BATCH):
+            got = self.sentences.get(where={"chunk_id": {"$in": chunk_ids[i:i + ADD_BATCH]}}, include=["metadatas"])
+            found.update(md["chunk_id"] for md in got["metadatas"])
+        return found
+
+    def dense_search(self, query: str, n: int, where: dict | None = None,
+                     vector: list[float] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) best first; ``vector``: the query's embedding, if already computed."""
         self.check_identity()
         total = self.collection.count()
         if total == 0:
             return []
-        vector = self.embeddings.embed_query(query)
+        vector = vector if vector is not None else self.embeddings.embed_query(query)
         result = self.collection.query(query_embeddings=[vector], n_results=min(n, total), where=where or None,
                                        include=["distances"])
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(result["ids"][0], result["distances"][0])]

@@ -10,12 +10,21 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from eval.kb_builder import CachedEmbeddings, law_title, select_distractors
-from eval.retrieval import RetrievalItem, RetrievalSetError, first_hit_rank, is_hit, load_items, metrics
+from eval.retrieval import (DATA_PATH, HELDOUT_PATH, RetrievalItem, RetrievalSetError, first_hit_rank, is_hit,
+                            load_items, metrics)
+
+# Fewest questions per document: the tuning set is larger than the held-out set.
+MIN_PER_DOCUMENT = {DATA_PATH.name: 5, HELDOUT_PATH.name: 2}
+
+
+@pytest.fixture(scope="module", params=[DATA_PATH, HELDOUT_PATH], ids=["tuning", "heldout"])
+def question_set(request) -> tuple[str, list[RetrievalItem]]:
+    return request.param.name, load_items(request.param)
 
 
 @pytest.fixture(scope="module")
-def items() -> list[RetrievalItem]:
-    return load_items()
+def items(question_set) -> list[RetrievalItem]:
+    return question_set[1]
 
 
 @pytest.fixture(scope="module")
@@ -24,20 +33,22 @@ def documents(shared_dir: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in paths}
 
 
-def test_set_size_ids_and_kinds(items):
-    assert len(items) >= 60
+def test_set_size_ids_and_kinds(question_set):
+    name, items = question_set
+    assert len(items) >= (60 if name == DATA_PATH.name else 40)
     ids = [i.id for i in items]
     assert [i for i, n in Counter(ids).items() if n > 1] == []
     assert {i.kind for i in items} == {"lexical", "paraphrase"}
     assert sum(i.kind == "paraphrase" for i in items) / len(items) >= 1 / 3
 
 
-def test_sources_cover_all_ten_documents(items, documents):
+def test_sources_cover_all_ten_documents(question_set, documents):
+    name, items = question_set
     assert len(documents) == 10
     per_source = Counter(i.source for i in items)
     assert set(per_source) == set(documents), set(per_source) ^ set(documents)
     # several questions per document, and both kinds on every notice
-    assert min(per_source.values()) >= 5
+    assert min(per_source.values()) >= MIN_PER_DOCUMENT[name]
     for notice in (n for n in documents if n.endswith(".txt")):
         assert {i.kind for i in items if i.source == notice} == {"lexical", "paraphrase"}
 
@@ -59,8 +70,17 @@ def test_must_contain_is_a_verbatim_distinctive_span(items, documents):
     assert problems == []
 
 
-def test_exact_phrase_queries_are_included(items):
-    questions = [i.question for i in items]
+def test_heldout_set_asks_new_questions():
+    tuning, heldout = load_items(DATA_PATH), load_items(HELDOUT_PATH)
+    assert not {i.id for i in tuning} & {i.id for i in heldout}
+    assert not {i.question for i in tuning} & {i.question for i in heldout}
+    spans = [(t.id, h.id) for t in tuning for h in heldout
+             if t.must_contain in h.must_contain or h.must_contain in t.must_contain]
+    assert spans == []
+
+
+def test_exact_phrase_queries_are_included():
+    questions = [i.question for i in load_items(DATA_PATH)]
     for doc_number in ("沪民社登发〔2026〕1号", "长民社发〔2026〕3号"):
         assert any(doc_number in q for q in questions)
     quoted = [q for q in questions if re.search(r"“[^”]+”", q)]

@@ -4,6 +4,7 @@ import pytest
 
 from assistant.kb.ingest import IngestService
 from assistant.kb.keyword import KeywordIndex
+from assistant.kb.ranker import SentenceRanker
 from assistant.kb.retriever import HybridRetriever
 from assistant.kb.store import ChunkStore
 from assistant.settings import load_settings
@@ -19,7 +20,8 @@ class FakeKB:
         self.store = ChunkStore.from_settings(self.settings, self.embeddings)
         self.keyword_index = KeywordIndex.load(self.settings.keyword_index_path)
         self.ingest = IngestService(self.settings, self.store, self.keyword_index)
-        self.retriever = HybridRetriever(store=self.store, keyword_index=self.keyword_index, k=5)
+        self.retriever = HybridRetriever(store=self.store, keyword_index=self.keyword_index, k=5,
+                                         ranker=SentenceRanker(self.store))
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from assistant.kb.splitter import chunk_sentences
 from assistant.settings import PROJECT_ROOT
 from tests.kb.conftest import FakeKB
 
@@ -26,10 +27,15 @@ def corpus_copy(tmp_path: Path) -> Path:
     return folder
 
 
+def sentence_chunk_ids(kb: FakeKB) -> set[str]:
+    return {md["chunk_id"] for md in kb.store.sentences.get(include=["metadatas"])["metadatas"]}
+
+
 def consistent(kb: FakeKB) -> set[str]:
     expected = {cid for e in kb.ingest.manifest["files"].values() for cid in e["chunk_ids"]}
     assert kb.store.all_ids() == expected
     assert kb.keyword_index.ids() == expected
+    assert sentence_chunk_ids(kb) == expected  # every chunk has its sentence vectors, no orphans
     return expected
 
 
@@ -148,3 +154,38 @@ def test_kill_minus_nine_leaves_a_working_index_that_the_next_run_completes(tmp_
     consistent(kb)
     manifest = json.loads(kb.settings.manifest_path.read_text(encoding="utf-8"))
     assert len(manifest["files"]) == 8
+
+
+def test_sentence_vectors_follow_their_chunks(tmp_path):
+    folder = corpus_copy(tmp_path)
+    kb = FakeKB(tmp_path / "data")
+    kb.ingest.run([folder])
+    ids = consistent(kb)
+    stored = kb.store.sentences.get(include=["documents", "metadatas"])
+    chunks = kb.store.get(sorted(ids))
+    for text, md in zip(stored["documents"], stored["metadatas"]):
+        assert text in chunks[md["chunk_id"]].page_content  # a sentence of its own chunk, verbatim
+    # one vector per sentence of the chunk, stable ids
+    one = sorted(ids)[5]
+    assert len(kb.store.sentence_vectors([one])[one]) == len(chunk_sentences(chunks[one].page_content))
+    before = set(stored["ids"])
+    kb.ingest.run([folder], rebuild=True)
+    assert set(kb.store.sentences.get(include=[])["ids"]) == before
+    # deleting a document deletes its sentences
+    kb.ingest.delete(kb.ingest.documents()[0]["source"])
+    consistent(kb)
+
+
+def test_an_index_without_sentence_vectors_is_backfilled_without_re_embedding_chunks(tmp_path):
+    folder = corpus_copy(tmp_path)
+    old = FakeKB(tmp_path / "data", chunk={"sentence_vectors": False})
+    old.ingest.run([folder])
+    assert not sentence_chunk_ids(old)
+    assert old.retriever.search("僵尸型社会组织", k=3)  # the ranker falls back to fused scores
+    kb = FakeKB(tmp_path / "data")
+    chunk_ids = kb.store.all_ids()
+    report = kb.ingest.run([folder])
+    assert len(report.skipped) == 2 and not report.updated  # unchanged files are not re-chunked
+    assert kb.store.all_ids() == chunk_ids
+    consistent(kb)
+    assert all(e["sentence_vectors"] for e in kb.ingest.manifest["files"].values())

