@@ -99,8 +99,12 @@ def asks_for_quantity(question: str) -> bool:
     return bool(_QUANTITY_QUESTION_RE.search(question))
 
 
+# Where an answer names its source ([1], 《基金会管理条例》第二十三条) rather than a quantity.
+_REFERENCE_RE = re.compile(r"\[\d+\]|《[^》]*》|第[零〇一二两三四五六七八九十百千\d]+[条款项章节]")
+
+
 def states_quantity(text: str) -> bool:
-    return bool(_QUANTITY_RE.search(re.sub(r"\[\d+\]", "", text)))
+    return bool(_QUANTITY_RE.search(_REFERENCE_RE.sub("", text)))
 
 
 # Words the general jieba dictionary splits badly in questions ("党建有什么" →

@@ -209,6 +209,16 @@ def test_quantity_question_answered_without_a_number_is_refused(retriever):
     assert not answer.grounded and answer.refusal_reason == "no_quantity"
 
 
+def test_an_article_number_is_not_the_quantity_asked_for():
+    from assistant.qa.service import states_quantity
+
+    # "第二十三条" names the source; it does not say how old, how many or when.
+    assert not states_quantity("根据《基金会管理条例》第二十三条，基金会秘书长不得由现职国家工作人员兼任[2]。")
+    assert not states_quantity("见《2026年上海市社会组织工作要点》第三章第十二条[1]。")
+    assert states_quantity("依据第十条，应当有50个以上的个人会员[1]。")
+    assert states_quantity("理事任期每届不得超过五年[1]。")
+
+
 def test_empty_knowledge_base_says_so():
     service, model = _service(FakeRetriever([]), "不应被调用[1]。")
     answer = service.ask("成立社会团体需要多少个人会员？")
