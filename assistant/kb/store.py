@@ -158,13 +158,6 @@ class ChunkStore:
             rows.setdefault(md["chunk_id"], []).append(vector)
         return {cid: np.asarray(vs, dtype=np.float32) for cid, vs in rows.items()}
 
-    def chunks_with_sentences(self, chunk_ids: list[str]) -> set[str]:
-        found: set[str] = set()
-        for i in range(0, len(chunk_ids), ADD_BATCH):
-            got = self.sentences.get(where={"chunk_id": {"$in": chunk_ids[i:i + ADD_BATCH]}}, include=["metadatas"])
-            found.update(md["chunk_id"] for md in got["metadatas"])
-        return found
-
     def dense_search(self, query: str, n: int, where: dict | None = None,
                      vector: list[float] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first; ``vector``: the query's embedding, if already computed."""
