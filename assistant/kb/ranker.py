@@ -12,9 +12,9 @@ the top fused candidates and mixes the best similarity into their score:
 
 both min-max normalised over the candidates, so the weight is a plain ratio
 (1.0: the two count alike; chosen by the retrieval eval, see eval/README.md).
-Candidates beyond ``depth`` keep their order below the re-scored ones. A chunk
-without sentence vectors (an index built before they existed and not yet
-backfilled) is judged by its fused score alone.
+Candidates beyond ``depth`` keep their order below the re-scored ones. For a
+chunk without sentence vectors (an index built before they existed and not yet
+backfilled) its normalised fused score stands in for the sentence score.
 """
 
 from __future__ import annotations
