@@ -105,9 +105,9 @@ class LLMSettings(BaseModel):
     # Q&A: each retrieved chunk is cut to its sentences that best match the
     # question, at most this many characters (0 = whole chunks); see assistant/qa/passages.py.
     excerpt_chars: int = 220
-    # Q&A: how many retrieved passages go into the prompt (prompt length is what
-    # costs time on two cores; the top 3 hold the answer for the eval set).
-    context_passages: int = 3
+    # Q&A: how many retrieved passages the evidence is chosen from. Only the chosen
+    # sentences reach the model, so more passages cost selection time, not prompt time.
+    context_passages: int = 6
     # openai-compatible server
     base_url: str = "http://127.0.0.1:8081/v1"
     model: str = "qwen2.5"

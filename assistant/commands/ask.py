@@ -26,12 +26,19 @@ def run(args, services) -> int:
         answer = qa.ask(args.question, history=args.history)
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
         return 0
+    from assistant.qa.service import QAAnswer, QAStage
+
     answer = None
     for item in qa.stream(args.question, history=args.history):
-        if isinstance(item, str):
-            # The raw draft, as it is generated, goes to stderr; the verified answer to stdout.
+        if isinstance(item, QAStage):
+            # Progress and the evidence, as soon as it is chosen, go to stderr; the answer to stdout.
+            print(f"[{item.seconds:.1f}s] {item.message}", file=sys.stderr, flush=True)
+            if item.stage == "evidence" and item.evidence is not None:
+                for s in item.evidence.sentences:
+                    print(f"  [{s.n}] {s.passage.label}：“{s.text.strip()}”", file=sys.stderr, flush=True)
+        elif isinstance(item, str):
             print(item, end="", file=sys.stderr, flush=True)
-        else:
+        elif isinstance(item, QAAnswer):
             answer = item
     if answer.raw_answer:
         print("\n", file=sys.stderr)

@@ -70,6 +70,7 @@ class KeywordIndex:
         self._bm25 = None
         self._ids: list[str] = []
         self._lock = threading.Lock()
+        self._frequency: dict[str, int] | None = None
 
     @classmethod
     def load(cls, path: Path) -> "KeywordIndex":
@@ -102,11 +103,13 @@ class KeywordIndex:
                 "date_int": md["date_int"],
             }
         self._bm25 = None
+        self._frequency = None
 
     def delete_ids(self, ids) -> None:
         for cid in ids:
             self.entries.pop(cid, None)
         self._bm25 = None
+        self._frequency = None
 
     def delete_document(self, doc_id: str) -> None:
         self.delete_ids([cid for cid, e in self.entries.items() if e["doc_id"] == doc_id])
@@ -114,6 +117,7 @@ class KeywordIndex:
     def reset(self) -> None:
         self.entries = {}
         self._bm25 = None
+        self._frequency = None
 
     def ids(self) -> set[str]:
         return set(self.entries)
@@ -149,3 +153,26 @@ class KeywordIndex:
             if len(hits) >= n:
                 break
         return hits
+
+    # --- statistics -------------------------------------------------------------
+    def document_share(self, term: str) -> float | None:
+        """Share of chunks whose tokens contain ``term`` (None for an empty index).
+
+        Lets callers tell a topic word from one every chunk shares (社会组织 in a corpus
+        of social-organization documents), without a hand-made list of common words.
+        """
+        with self._lock:
+            if self._frequency is None:
+                counts: dict[str, int] = {}
+                for entry in self.entries.values():
+                    for token in set(entry["tokens"]):
+                        counts[token] = counts.get(token, 0) + 1
+                self._frequency = counts
+            total = len(self.entries)
+        if not total:
+            return None
+        return self._frequency.get(term.lower(), 0) / total
+
+    def words(self, text: str) -> list[str]:
+        """The words of ``text`` as this index segments them (no bigrams, no stopwords)."""
+        return [w for w in _jieba().lcut(text) if w.strip() and RE_TOKEN_OK.search(w) and w not in STOPWORDS]

@@ -158,6 +158,19 @@ class ChunkStore:
             rows.setdefault(md["chunk_id"], []).append(vector)
         return {cid: np.asarray(vs, dtype=np.float32) for cid, vs in rows.items()}
 
+    def sentences_of(self, chunk_ids: list[str]) -> dict[str, list[tuple[str, np.ndarray]]]:
+        """chunk id -> its (sentence text, vector) pairs in order, for the chunks that have them."""
+        if not chunk_ids:
+            return {}
+        got = self.sentences.get(where={"chunk_id": {"$in": list(chunk_ids)}},
+                                 include=["embeddings", "metadatas", "documents"])
+        rows: dict[str, list[tuple[int, str, np.ndarray]]] = {}
+        for sid, vector, md, text in zip(got["ids"], got["embeddings"], got["metadatas"], got["documents"]):
+            position = int(sid.rsplit(":", 1)[-1]) if ":" in sid else 0
+            rows.setdefault(md["chunk_id"], []).append((position, text, np.asarray(vector, dtype=np.float32)))
+        return {cid: [(text, vector) for _, text, vector in sorted(items, key=lambda r: r[0])]
+                for cid, items in rows.items()}
+
     def dense_search(self, query: str, n: int, where: dict | None = None,
                      vector: list[float] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first; ``vector``: the query's embedding, if already computed."""

@@ -13,7 +13,7 @@ import gradio as gr
 
 from assistant.llm.backends import BACKEND_LABELS
 from assistant.qa.passages import Passage
-from assistant.qa.service import QAAnswer
+from assistant.qa.service import QAAnswer, QAStage
 
 CURSOR = "▌"
 
@@ -53,7 +53,13 @@ def render_answer(answer: QAAnswer) -> str:
     HTML is kept on single lines: a blank line would end the HTML block in the
     Chatbot's Markdown renderer.
     """
-    parts = [html.escape(answer.answer).replace("\n", "<br>")]
+    # The evidence is shown once, as expandable citations under the lead; a refusal names the
+    # closest passages once, as expandable items.
+    if answer.grounded and answer.lead:
+        shown = (answer.error + "\n" if answer.error else "") + answer.lead
+    else:
+        shown = answer.answer.split("\n")[0]
+    parts = [html.escape(shown).replace("\n", "<br>")]
     if answer.citations:
         items = "".join(_details(c.n, c.passage, c.quote) for c in answer.citations)
         parts.append(f'<div class="szzs-citations"><div class="meta">引用（点击展开原文）：</div>{items}</div>')
@@ -68,6 +74,12 @@ def render_answer(answer: QAAnswer) -> str:
         status.append(html.escape(answer.error))
     parts.append(f'<div class="meta szzs-status">{" · ".join(status)}</div>')
     return "<br>".join(parts)
+
+
+def render_evidence(evidence) -> str:
+    """The answering sentences, shown as soon as they are chosen (before the model writes)."""
+    rows = "".join(_details(s.n, s.passage, s.text.strip()) for s in evidence.sentences)
+    return f'<div class="szzs-citations szzs-evidence"><div class="meta">原文依据：</div>{rows}</div>'
 
 
 def backend_notice(backend: str) -> str:
@@ -101,11 +113,17 @@ def build(services) -> None:
             {"role": "assistant", "content": "正在检索……"},
         ]
         yield messages, history, ""
-        draft = ""
+        draft, evidence_html = "", ""
         for item in services.qa.stream(text, history=list(history)):
-            if isinstance(item, str):
+            if isinstance(item, QAStage):
+                if item.evidence is not None:
+                    evidence_html = render_evidence(item.evidence)
+                status = f'<div class="meta szzs-stage">{html.escape(item.message)}（{item.seconds:.1f} 秒）</div>'
+                messages[-1] = {"role": "assistant", "content": status + evidence_html}
+                yield messages, history, ""
+            elif isinstance(item, str):
                 draft += item
-                messages[-1] = {"role": "assistant", "content": html.escape(draft) + CURSOR}
+                messages[-1] = {"role": "assistant", "content": html.escape(draft) + CURSOR + evidence_html}
                 yield messages, history, ""
             else:
                 messages[-1] = {"role": "assistant", "content": render_answer(item)}
