@@ -171,13 +171,17 @@ def _pdf_text_pages(path: Path, data: bytes) -> list[str]:
                         "请重新导出或获取原始文件", "export it again or obtain the original") from exc
 
 
+def _ocr_possible(settings: "OCRSettings") -> bool:
+    from assistant.kb.ocr import ocr_available
+
+    return settings.enabled and ocr_available()
+
+
 def _ocr_engine(settings: "OCRSettings"):
     """The OCR engine, or None when OCR is switched off or not installed."""
-    if not settings.enabled:
-        return None
-    from assistant.kb.ocr import OcrUnavailable, get_engine, ocr_available
+    from assistant.kb.ocr import OcrUnavailable, get_engine
 
-    if not ocr_available():
+    if not _ocr_possible(settings):
         return None
     try:
         return get_engine(settings)
@@ -217,21 +221,39 @@ def _no_text_found(path: Path) -> LoadError:
                      "upload a sharper scan (200–300 dpi) or a version with selectable text")
 
 
+def _pages_to_recognise(data: bytes, short: list[int]) -> list[int]:
+    """Of the pages with (almost) no text layer, those that draw an image: a short page
+    without one (a cover, a signature page) has nothing to recognise."""
+    from assistant.kb.ocr import pdf_pages_with_images
+
+    try:
+        with_images = pdf_pages_with_images(data, short)
+    except Exception:  # pdfium cannot open what pypdf could: rendering will say why
+        return short
+    return [n for n in short if n in with_images]
+
+
 def _load_pdf(path: Path, data: bytes, settings: "OCRSettings", progress: ProgressCallback | None,
               on_page: PageCallback | None) -> LoadedFile:
     texts = _pdf_text_pages(path, data)
     if not texts:
         raise LoadError(path, "empty", "是没有页面的 PDF", "is a PDF with no pages")
-    scanned = [n for n, text in enumerate(texts, start=1) if _visible(text) < settings.min_text_chars]
+    little_text = sum(_visible(t) for t in texts) < MIN_CHARS_PER_PDF_PAGE * len(texts)
+    short = [n for n, text in enumerate(texts, start=1) if _visible(text) < settings.min_text_chars]
+    scanned = _pages_to_recognise(data, short) if short and _ocr_possible(settings) else short
     engine = _ocr_engine(settings) if scanned else None
     if scanned and engine is None:
-        if sum(_visible(t) for t in texts) < MIN_CHARS_PER_PDF_PAGE * len(texts):
+        if little_text:
             zh_state, en_state = _ocr_state(settings)
             raise LoadError(path, "scanned_pdf", f"没有可提取的文字层（可能是扫描件），且{zh_state}",
                             f"has no text layer (probably a scanned image) and {en_state}",
                             "请开启 OCR 文字识别，或上传可复制文字的版本",
                             "switch OCR on, or upload a version with selectable text")
         scanned = []  # a few image-only pages among text pages: keep what the text layer has
+    if not scanned and little_text:
+        raise LoadError(path, "scanned_pdf", "没有可提取的文字层，页面中也没有可识别的图像（可能是空白页）",
+                        "has no text layer and no images to recognise (blank pages?)",
+                        "请检查是否上传了正确的文件", "check that you uploaded the right file")
     read: dict[int, OcrPage] = {}
     total, done = len(texts), len(texts) - len(scanned)
     if progress and done:
@@ -262,6 +284,19 @@ def _load_pdf(path: Path, data: bytes, settings: "OCRSettings", progress: Progre
 
 def _load_image(path: Path, data: bytes, settings: "OCRSettings", progress: ProgressCallback | None,
                 on_page: PageCallback | None) -> LoadedFile:
+    from PIL import UnidentifiedImageError
+
+    from assistant.kb.ocr import image_frame_count, image_frames
+
+    def corrupt(exc: Exception) -> LoadError:
+        return LoadError(path, "corrupt", f"已损坏，无法作为图片读取（{type(exc).__name__}）",
+                         f"is corrupt and cannot be read as an image ({type(exc).__name__}: {exc})",
+                         "请重新扫描或导出图片", "scan or export the image again")
+
+    try:
+        total = image_frame_count(data)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise corrupt(exc) from exc
     engine = _ocr_engine(settings)
     if engine is None:
         zh_state, en_state = _ocr_state(settings)
@@ -269,12 +304,7 @@ def _load_image(path: Path, data: bytes, settings: "OCRSettings", progress: Prog
                         f"is an image and needs OCR to be read, but {en_state}",
                         "请开启 OCR，或上传可复制文字的 PDF/Word 版本",
                         "switch OCR on, or upload a PDF/Word version with selectable text")
-    from PIL import UnidentifiedImageError
-
-    from assistant.kb.ocr import image_frame_count, image_frames
-
     try:
-        total = image_frame_count(data)
         page_texts = []
         for number, (image, dpi) in enumerate(image_frames(data), start=1):
             page, straight = engine.run(image, page=number, dpi=dpi or settings.dpi)
@@ -284,9 +314,7 @@ def _load_image(path: Path, data: bytes, settings: "OCRSettings", progress: Prog
             if progress:
                 progress(number, total)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise LoadError(path, "corrupt", f"已损坏，无法作为图片读取（{type(exc).__name__}）",
-                        f"is corrupt and cannot be read as an image ({type(exc).__name__}: {exc})",
-                        "请重新扫描或导出图片", "scan or export the image again") from exc
+        raise corrupt(exc) from exc
     loaded = _assemble(path, "image", page_texts)
     if _visible(loaded.text) == 0:
         raise _no_text_found(path)

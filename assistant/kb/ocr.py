@@ -376,6 +376,26 @@ def pdf_page_count(data: bytes) -> int:
         document.close()
 
 
+def pdf_pages_with_images(data: bytes, pages: list[int]) -> set[int]:
+    """Which of these 1-based pages draw at least one image (what a scanner writes)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium.PdfDocument(data)
+    try:
+        found = set()
+        for number in pages:
+            page = document[number - 1]
+            try:
+                if next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]), None) is not None:
+                    found.add(number)
+            finally:
+                page.close()
+        return found
+    finally:
+        document.close()
+
+
 def render_pdf_pages(data: bytes, dpi: int, pages: list[int] | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """(1-based page number, RGB image) for the given pages (all when None), one at a time."""
     import pypdfium2 as pdfium

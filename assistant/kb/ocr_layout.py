@@ -68,6 +68,7 @@ class OcrLine:
     end: int = 0
     paragraph: int = 0  # index of the paragraph (or table) on its page
     table_row: bool = False
+    runs: list[TextBox] = field(default_factory=list)  # the recognised boxes that make up the line
 
 
 @dataclass
@@ -293,7 +294,8 @@ def layout_page(boxes: list[TextBox], page: int, low_confidence: float) -> PageL
                 group = [lines[k] for k in member]
                 confidence = min(line.confidence for line in group)
                 out_lines.append(OcrLine(page, rendered, _box(group), round(confidence, 4),
-                                         confidence < low_confidence, start, end, paragraph, table_row=True))
+                                         confidence < low_confidence, start, end, paragraph, table_row=True,
+                                         runs=[box for line in group for box in line.boxes]))
             i = last + 1
             after_table = True
             continue
@@ -310,6 +312,6 @@ def layout_page(boxes: list[TextBox], page: int, low_confidence: float) -> PageL
                 add(" ")
         start, end = add(text)
         out_lines.append(OcrLine(page, text, _box(line.boxes), round(line.confidence, 4),
-                                 line.confidence < low_confidence, start, end, paragraph))
+                                 line.confidence < low_confidence, start, end, paragraph, runs=list(line.boxes)))
         i += 1
     return PageLayout(text="".join(pieces), lines=out_lines, tables=out_tables)
