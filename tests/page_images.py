@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ A4_INCHES = (8.27, 11.69)
 SEAL_RED = (214, 38, 50)
 
 
+@lru_cache(maxsize=64)
 def cjk_font(size: int, serif: bool = False):
     from PIL import ImageFont
 
@@ -103,7 +105,7 @@ def add_noise(image: np.ndarray, sigma: float, seed: int = 0, colour: bool = Tru
     """Gaussian sensor noise; ``colour`` = independent per channel (a colour scan)."""
     rng = np.random.default_rng(seed)
     shape = image.shape if colour else image.shape[:2] + (1,)
-    noisy = image.astype(np.float32) + rng.normal(0, sigma, shape)
+    noisy = image.astype(np.float32) + rng.standard_normal(shape, dtype=np.float32) * sigma
     return np.clip(noisy, 0, 255).astype(np.uint8)
 
 

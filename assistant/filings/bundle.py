@@ -309,7 +309,9 @@ def parse_checklist(text: str) -> list[ChecklistItem]:
 # --- matching listed items with parts ---------------------------------------------------------
 
 def _normalise_name(name: str) -> str:
-    name = re.sub(r"[（(](?:\d+|[一二三四五六七八九十]+)\s*份[）)]|[（(](?:复印件|原件|副本)[）)]", "", name)
+    """A material's name without copies, qualifiers and punctuation: 《章程（草案）》（2份） → 章程."""
+    name = re.sub(r"[（(](?:\d+|[一二三四五六七八九十]+)\s*份[）)]", "", name)
+    name = re.sub(r"草案|摘要|节选|摘录|复印件|原件|副本|样本", "", name)
     return re.sub(r"[\s《》“”\"'、，,。：:；;（）()]", "", name)
 
 
