@@ -127,8 +127,9 @@ class OCRSettings(BaseModel):
     # Turn 90/180/270° pages upright and correct small skew (up to max_skew degrees).
     straighten: bool = True
     max_skew: float = 10.0
-    # onnxruntime intra-op threads per model (measured in benchmarks/bench_ocr.py).
-    threads: int = 2
+    # onnxruntime intra-op threads per model. One: on the shared two-core machine a second
+    # thread made pages slower (2.97 → 4.94 s/page) and doubled CPU time (benchmarks/bench_ocr.py).
+    threads: int = 1
 
 
 class UISettings(BaseModel):

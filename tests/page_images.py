@@ -24,6 +24,19 @@ A4_INCHES = (8.27, 11.69)
 SEAL_RED = (214, 38, 50)
 
 
+def require_ocr() -> None:
+    """Skip without the OCR packages, except in CI, where their absence is a missing install step."""
+    import os
+
+    from assistant.kb.ocr import ocr_available
+
+    if not ocr_available():
+        message = "rapidocr-onnxruntime / pypdfium2 not installed (make install puts them in .venv)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 @lru_cache(maxsize=64)
 def cjk_font(size: int, serif: bool = False):
     from PIL import ImageFont

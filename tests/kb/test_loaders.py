@@ -186,10 +186,9 @@ HALF_PAGE = (8.27, 3.5)
 
 
 def _ocr_ready():
-    from assistant.kb.ocr import ocr_available
+    from tests.page_images import require_ocr
 
-    if not ocr_available():
-        pytest.skip("rapidocr-onnxruntime / pypdfium2 not installed")
+    require_ocr()
 
 
 @pytest.mark.slow

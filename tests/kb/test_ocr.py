@@ -10,12 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.kb.ocr import MODEL_FILES, OcrEngine, get_engine, model_dir, ocr_available, rotate_right_angle
+from assistant.kb.ocr import MODEL_FILES, OcrEngine, get_engine, model_dir, rotate_right_angle
 from assistant.settings import OCRSettings
-from tests.page_images import colour_scan, render_page, rotate
+from tests.page_images import colour_scan, render_page, require_ocr, rotate
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not ocr_available(), reason="rapidocr-onnxruntime / pypdfium2 not installed")]
+pytestmark = pytest.mark.slow
 
 PARAGRAPHS = [
     "某某市青少年科技教育促进会章程",
@@ -42,6 +41,7 @@ def recovered(truth: str, read: str) -> float:
 
 @pytest.fixture(scope="module")
 def engine() -> OcrEngine:
+    require_ocr()
     return get_engine(OCRSettings())
 
 
@@ -86,6 +86,7 @@ def test_skewed_page_is_levelled(engine, page_image):
 
 def test_models_come_from_the_package_and_nothing_is_downloaded(monkeypatch, page_image):
     """A fresh engine loads and reads with every network connection refused."""
+    require_ocr()
     folder = model_dir()
     import rapidocr_onnxruntime
 

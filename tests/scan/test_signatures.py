@@ -110,3 +110,28 @@ def test_check_signatures_reads_every_label_on_a_page():
     checks = check_signatures(colour_scan(image), page)
     assert [c.status for c in checks] == ["present", "absent"]
     assert checks[1].note_zh == "签字处未见手写签名"
+
+
+@pytest.mark.slow
+def test_on_a_real_ocr_reading(tmp_path):
+    """End to end: the loader reads the scan, the page hook hands over the straightened image."""
+    from PIL import Image
+
+    from assistant.kb.loaders import load_file
+    from tests.page_images import render_page, require_ocr, rotate
+
+    require_ocr()
+    results = {}
+    for signed in (True, False):
+        page = render_page(["本会承诺所提交材料真实有效。", "法定代表人（签字）：", "2026年3月25日"],
+                           size_in=(8.27, 3.0), serif=True)
+        label = page.lines[1].box
+        if signed:
+            sign(page.image, (label[2] + 40, label[1] - 15, label[2] + 300, label[3] + 15), seed=7)
+        path = tmp_path / f"signed-{signed}.png"
+        Image.fromarray(colour_scan(rotate(page.image, 0.7))).save(path)
+        pages = []
+        load_file(path, on_page=lambda ocr_page, image: pages.append((ocr_page, image)))
+        (ocr_page, image), = pages
+        results[signed] = [check.status for check in check_signatures(image, ocr_page)]
+    assert results == {True: ["present"], False: ["absent"]}
