@@ -381,10 +381,18 @@ def _choose_markers(lines: list[_Line], pages: list[tuple[int, int]]) -> tuple[s
     return "none", []
 
 
+def _form_feed_pages(text: str) -> list[tuple[int, int]]:
+    """Pages of a text whose page breaks are form feeds (text exports of multi-page documents)."""
+    if "\f" not in text:
+        return []
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\f"]
+    return [(number, start) for number, start in enumerate(starts, start=1)]
+
+
 def split_bundle(text: str, pages: list[tuple[int, int]] | None = None) -> Bundle:
     """Split a loaded document into the materials it bundles (one part when it bundles none)."""
-    pages = pages or []
-    lines = _lines(text)
+    pages = pages or _form_feed_pages(text)
+    lines = _lines(text.replace("\f", "\n"))
     split_by, markers = _choose_markers(lines, pages)
     checklist = parse_checklist(text)
     bounds: list[tuple[int, _Marker | None]] = []

@@ -174,3 +174,10 @@ def test_name_similarity():
     assert name_similarity("《章程》（复印件）", "章程") == 1.0
     assert name_similarity("验资报告", "住所使用证明") == 0.0
     assert 0.5 <= name_similarity("拟任负责人基本情况表", "拟任负责人情况表") < 1.0
+
+
+def test_form_feed_page_breaks_count_as_pages():
+    text = "成立登记申请书\n现申请成立某某协会。\f验资报告\n已收到活动资金人民币5万元。\f住所使用证明\n兹证明……"
+    bundle = split_bundle(text)
+    assert bundle.split_by == "page"
+    assert [(p.title, p.first_page) for p in bundle.parts] == [("成立登记申请书", 1), ("验资报告", 2), ("住所使用证明", 3)]
