@@ -115,6 +115,32 @@ class LLMSettings(BaseModel):
     timeout_s: float = 120.0
 
 
+class OCRSettings(BaseModel):
+    # Scanned PDF pages (no usable text layer) and images are read by offline OCR
+    # (PP-OCR models inside the rapidocr-onnxruntime wheel). Off = such files are refused
+    # with a clear error, as before.
+    enabled: bool = True
+    # Pages are rendered at this resolution; 200 dpi keeps 12 pt text at ~33 px high.
+    dpi: int = 200
+    # A PDF page whose text layer has fewer visible characters than this is OCR'd.
+    min_text_chars: int = 15
+    # Detection runs on the page scaled so that its longer side is at most this many pixels
+    # (text stays ≥ 18 px high at 200 dpi); recognition on each line scaled to rec_height px.
+    # Both chosen by benchmarks/bench_ocr.py (speed vs characters recovered).
+    det_max_side: int = 1280
+    rec_height: int = 32
+    # Lines recognised below low_confidence are marked (识别置信度较低，请人工核对);
+    # below min_confidence they are dropped as noise (seal rims, stains, handwriting).
+    low_confidence: float = 0.8
+    min_confidence: float = 0.3
+    # Turn 90/180/270° pages upright and correct small skew (up to max_skew degrees).
+    straighten: bool = True
+    max_skew: float = 10.0
+    # onnxruntime intra-op threads per model. One: on the shared two-core machine a second
+    # thread made pages slower (2.97 → 4.94 s/page) and doubled CPU time (benchmarks/bench_ocr.py).
+    threads: int = 1
+
+
 class UISettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 7860
@@ -142,6 +168,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     ui: UISettings = Field(default_factory=UISettings)
+    ocr: OCRSettings = Field(default_factory=OCRSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -44,3 +44,12 @@ def test_hub_downloads_are_switched_off(monkeypatch):
 
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     assert os.environ["ANONYMIZED_TELEMETRY"] == "False"
+
+
+def test_ocr_settings(monkeypatch):
+    s = load_settings()
+    assert s.ocr.enabled and s.ocr.dpi == 200 and 0 < s.ocr.min_confidence < s.ocr.low_confidence < 1
+    monkeypatch.setenv("SZZS_OCR__ENABLED", "false")
+    monkeypatch.setenv("SZZS_OCR__DPI", "300")
+    s = load_settings()
+    assert not s.ocr.enabled and s.ocr.dpi == 300

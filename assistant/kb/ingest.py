@@ -253,7 +253,7 @@ class IngestService:
             report.skipped.append(source)
             return
         try:
-            loaded = load_file(path)
+            loaded = load_file(path, ocr=self.settings.ocr)
             raw = loaded.text
             if "templates" in Path(source).parts:
                 raw = template_as_text(raw)

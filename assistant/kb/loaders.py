@@ -1,7 +1,10 @@
 """Loader stage: turn a file on disk into plain text (+ page offsets and tables).
 
-Supported: .txt, .md, .pdf (pypdf), .docx (python-docx, tables included), and
-rulebook .yaml files (rendered to Markdown by the checking package). Every
+Supported: .txt, .md, .pdf (pypdf), .docx (python-docx, tables included),
+rulebook .yaml files (rendered to Markdown by the checking package), and scans:
+PDF pages without a usable text layer and .png/.jpg/.tif images are read by
+offline OCR (``assistant.kb.ocr``), page by page, each recognised line keeping
+its page, box and confidence (``LoadedFile.ocr_pages`` / ``ocr_lines``). Every
 failure is a ``LoadError`` whose message names the file, the problem and what
 to do, in Chinese and English; callers decide whether to stop or carry on.
 """
@@ -10,15 +13,29 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from assistant.kb.ocr import OcrPage
+    from assistant.kb.ocr_layout import OcrLine
+    from assistant.settings import OCRSettings
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".pdf", ".docx", ".yaml", ".yml"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | IMAGE_SUFFIXES | {".pdf", ".docx", ".yaml", ".yml"}
 
-# A PDF whose pages yield fewer visible characters than this on average is
-# treated as scanned (image-only): ingesting it would index nothing useful.
+# Without OCR, a PDF whose pages yield fewer visible characters than this on
+# average is treated as scanned (image-only): ingesting it would index nothing useful.
 MIN_CHARS_PER_PDF_PAGE = 15
+
+# progress(pages done, pages in all); on_page(page read by OCR, its straightened image)
+ProgressCallback = Callable[[int, int], None]
+PageCallback = Callable[["OcrPage", "np.ndarray"], None]
 
 
 class LoadError(Exception):
@@ -45,12 +62,14 @@ class LoadError(Exception):
 class LoadedFile:
     path: Path
     text: str
-    format: str  # "text" | "markdown" | "pdf" | "docx" | "rulebook"
+    format: str  # "text" | "markdown" | "pdf" | "docx" | "rulebook" | "image"
     pages: list[tuple[int, int]] = field(default_factory=list)  # (1-based page, start offset in text)
     tables: list[list[list[str]]] = field(default_factory=list)
+    # Pages read by OCR (scanned PDF pages, image frames); their lines' offsets refer to ``text``.
+    ocr_pages: list["OcrPage"] = field(default_factory=list)
 
     def page_at(self, offset: int) -> int:
-        """1-based PDF page holding ``offset``; 0 for formats without pages."""
+        """1-based PDF page (or image frame) holding ``offset``; 0 for formats without pages."""
         page = 0
         for number, start in self.pages:
             if start <= offset:
@@ -58,6 +77,20 @@ class LoadedFile:
             else:
                 break
         return page
+
+    @property
+    def ocr_lines(self) -> list["OcrLine"]:
+        """Every recognised line, in text order, with its page, box and confidence."""
+        return [line for page in self.ocr_pages for line in page.lines]
+
+    def ocr_lines_at(self, start: int, end: int | None = None) -> list["OcrLine"]:
+        """Recognised lines overlapping the text range [start, end) (the line at ``start`` if no end)."""
+        end = start + 1 if end is None else max(end, start + 1)
+        return [line for line in self.ocr_lines if line.start < end and start < max(line.end, line.start + 1)]
+
+    def low_confidence_at(self, start: int, end: int | None = None) -> bool:
+        """Does the text range rest on a line recognised with low confidence (请人工核对)?"""
+        return any(line.low_confidence for line in self.ocr_lines_at(start, end))
 
 
 # --- content sniffing ------------------------------------------------------
@@ -69,7 +102,7 @@ def _sniff(head: bytes) -> str:
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "ole"  # legacy .doc / .xls
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
         return "image"
     if b"\x00" in head[:1024] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary"
@@ -108,7 +141,12 @@ def _decode_text(path: Path, data: bytes) -> str:
                     "请另存为 UTF-8 编码", "save it as UTF-8")
 
 
-def _load_pdf(path: Path, data: bytes) -> LoadedFile:
+def _visible(text: str) -> int:
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def _pdf_text_pages(path: Path, data: bytes) -> list[str]:
+    """Text layer of each page (pypdf), stripped."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -123,31 +161,164 @@ def _load_pdf(path: Path, data: bytes) -> LoadedFile:
             if not opened:
                 raise LoadError(path, "encrypted_pdf", "是加密的 PDF，无法读取", "is an encrypted PDF and cannot be read",
                                 "请去除密码保护后再上传", "remove the password protection and upload it again")
-        pages: list[tuple[int, int]] = []
-        parts: list[str] = []
-        offset = 0
-        for number, page in enumerate(reader.pages, start=1):
-            # Some CJK fonts extract as UTF-16 with NUL padding; NULs are never text.
-            page_text = (page.extract_text() or "").replace("\x00", "").strip()
-            pages.append((number, offset))
-            parts.append(page_text)
-            offset += len(page_text) + 2  # the "\n\n" joining pages
+        # Some CJK fonts extract as UTF-16 with NUL padding; NULs are never text.
+        return [(page.extract_text() or "").replace("\x00", "").strip() for page in reader.pages]
     except LoadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
         raise LoadError(path, "corrupt", f"已损坏，无法解析为 PDF（{type(exc).__name__}）",
                         f"is corrupt and cannot be parsed as PDF ({type(exc).__name__}: {exc})",
                         "请重新导出或获取原始文件", "export it again or obtain the original") from exc
-    text = "\n\n".join(parts)
-    visible = sum(1 for ch in text if not ch.isspace())
-    if not pages:
+
+
+def _ocr_possible(settings: "OCRSettings") -> bool:
+    from assistant.kb.ocr import ocr_available
+
+    return settings.enabled and ocr_available()
+
+
+def _ocr_engine(settings: "OCRSettings"):
+    """The OCR engine, or None when OCR is switched off or not installed."""
+    from assistant.kb.ocr import OcrUnavailable, get_engine
+
+    if not _ocr_possible(settings):
+        return None
+    try:
+        return get_engine(settings)
+    except OcrUnavailable:
+        return None
+
+
+def _ocr_state(settings: "OCRSettings") -> tuple[str, str]:
+    if not settings.enabled:
+        return "文字识别（OCR）已关闭", "OCR is switched off (ocr.enabled)"
+    return "文字识别（OCR）组件不可用", "the OCR components (rapidocr-onnxruntime, pypdfium2) are not installed"
+
+
+def _assemble(path: Path, fmt: str, page_texts: list[tuple[int, str, "OcrPage | None"]]) -> LoadedFile:
+    """Join pages with a blank line; move each OCR line to its offset in the whole text."""
+    pages: list[tuple[int, int]] = []
+    parts: list[str] = []
+    tables: list[list[list[str]]] = []
+    ocr_pages: list[OcrPage] = []
+    offset = 0
+    for number, text, ocr_page in page_texts:
+        pages.append((number, offset))
+        parts.append(text)
+        if ocr_page is not None:
+            lines = [replace(line, start=line.start + offset, end=line.end + offset) for line in ocr_page.lines]
+            ocr_pages.append(replace(ocr_page, lines=lines))
+            tables.extend(ocr_page.tables)
+        offset += len(text) + 2  # the "\n\n" joining pages
+    return LoadedFile(path=path, text="\n\n".join(parts), format=fmt, pages=pages, tables=tables,
+                      ocr_pages=ocr_pages)
+
+
+def _no_text_found(path: Path) -> LoadError:
+    return LoadError(path, "ocr_no_text", "经文字识别（OCR）仍未识别出文字（可能是空白页，或图像过于模糊、过暗）",
+                     "has no text that OCR could recognise (blank pages, or the image is too blurred or dark)",
+                     "请上传更清晰的扫描件（建议 200–300 dpi）或可复制文字的版本",
+                     "upload a sharper scan (200–300 dpi) or a version with selectable text")
+
+
+def _pages_to_recognise(data: bytes, short: list[int]) -> list[int]:
+    """Of the pages with (almost) no text layer, those that draw an image: a short page
+    without one (a cover, a signature page) has nothing to recognise."""
+    from assistant.kb.ocr import pdf_pages_with_images
+
+    try:
+        with_images = pdf_pages_with_images(data, short)
+    except Exception:  # pdfium cannot open what pypdf could: rendering will say why
+        return short
+    return [n for n in short if n in with_images]
+
+
+def _load_pdf(path: Path, data: bytes, settings: "OCRSettings", progress: ProgressCallback | None,
+              on_page: PageCallback | None) -> LoadedFile:
+    texts = _pdf_text_pages(path, data)
+    if not texts:
         raise LoadError(path, "empty", "是没有页面的 PDF", "is a PDF with no pages")
-    if visible < MIN_CHARS_PER_PDF_PAGE * len(pages):
-        raise LoadError(path, "scanned_pdf", "没有可提取的文字层（可能是扫描件）",
-                        "has no text layer (probably a scanned image)",
-                        "请先进行 OCR 文字识别，或上传可复制文字的版本",
-                        "run OCR on it first, or upload a version with selectable text")
-    return LoadedFile(path=path, text=text, format="pdf", pages=pages)
+    little_text = sum(_visible(t) for t in texts) < MIN_CHARS_PER_PDF_PAGE * len(texts)
+    short = [n for n, text in enumerate(texts, start=1) if _visible(text) < settings.min_text_chars]
+    scanned = _pages_to_recognise(data, short) if short and _ocr_possible(settings) else short
+    engine = _ocr_engine(settings) if scanned else None
+    if scanned and engine is None:
+        if little_text:
+            zh_state, en_state = _ocr_state(settings)
+            raise LoadError(path, "scanned_pdf", f"没有可提取的文字层（可能是扫描件），且{zh_state}",
+                            f"has no text layer (probably a scanned image) and {en_state}",
+                            "请开启 OCR 文字识别，或上传可复制文字的版本",
+                            "switch OCR on, or upload a version with selectable text")
+        scanned = []  # a few image-only pages among text pages: keep what the text layer has
+    if not scanned and little_text:
+        raise LoadError(path, "scanned_pdf", "没有可提取的文字层，页面中也没有可识别的图像（可能是空白页）",
+                        "has no text layer and no images to recognise (blank pages?)",
+                        "请检查是否上传了正确的文件", "check that you uploaded the right file")
+    read: dict[int, OcrPage] = {}
+    total, done = len(texts), len(texts) - len(scanned)
+    if progress and done:
+        progress(done, total)
+    if scanned:
+        from assistant.kb.ocr import render_pdf_pages
+
+        try:
+            for number, image in render_pdf_pages(data, settings.dpi, scanned):
+                read[number], straight = engine.run(image, page=number, dpi=settings.dpi)
+                if on_page is not None:
+                    on_page(read[number], straight)
+                done += 1
+                if progress:
+                    progress(done, total)
+        except LoadError:
+            raise
+        except Exception as exc:  # pdfium refuses a page pypdf could parse
+            raise LoadError(path, "corrupt", f"的页面无法渲染为图像以进行文字识别（{type(exc).__name__}）",
+                            f"has pages that cannot be rendered for OCR ({type(exc).__name__}: {exc})",
+                            "请重新导出或获取原始文件", "export it again or obtain the original") from exc
+    page_texts = [(n, read[n].text if n in read else text, read.get(n)) for n, text in enumerate(texts, start=1)]
+    loaded = _assemble(path, "pdf", page_texts)
+    if read and _visible(loaded.text) == 0:
+        raise _no_text_found(path)
+    return loaded
+
+
+def _load_image(path: Path, data: bytes, settings: "OCRSettings", progress: ProgressCallback | None,
+                on_page: PageCallback | None) -> LoadedFile:
+    from PIL import UnidentifiedImageError
+
+    from assistant.kb.ocr import image_frame_count, image_frames
+
+    def corrupt(exc: Exception) -> LoadError:
+        return LoadError(path, "corrupt", f"已损坏，无法作为图片读取（{type(exc).__name__}）",
+                         f"is corrupt and cannot be read as an image ({type(exc).__name__}: {exc})",
+                         "请重新扫描或导出图片", "scan or export the image again")
+
+    try:
+        total = image_frame_count(data)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise corrupt(exc) from exc
+    engine = _ocr_engine(settings)
+    if engine is None:
+        zh_state, en_state = _ocr_state(settings)
+        raise LoadError(path, "ocr_unavailable", f"是图片，需要文字识别（OCR）才能读取，但{zh_state}",
+                        f"is an image and needs OCR to be read, but {en_state}",
+                        "请开启 OCR，或上传可复制文字的 PDF/Word 版本",
+                        "switch OCR on, or upload a PDF/Word version with selectable text")
+    try:
+        page_texts = []
+        for number, (image, dpi) in enumerate(image_frames(data), start=1):
+            page, straight = engine.run(image, page=number, dpi=dpi or settings.dpi)
+            if on_page is not None:
+                on_page(page, straight)
+            page_texts.append((number, page.text, page))
+            if progress:
+                progress(number, total)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise corrupt(exc) from exc
+    loaded = _assemble(path, "image", page_texts)
+    if _visible(loaded.text) == 0:
+        raise _no_text_found(path)
+    return loaded
 
 
 def _cell_texts(row) -> list[str]:
@@ -241,15 +412,23 @@ def _load_rulebook(path: Path, data: bytes) -> LoadedFile:
     return LoadedFile(path=path, text=text, format="rulebook")
 
 
-def load_file(path: Path | str) -> LoadedFile:
+def load_file(path: Path | str, ocr: "OCRSettings | None" = None, progress: ProgressCallback | None = None,
+              on_page: PageCallback | None = None) -> LoadedFile:
+    """Load one file. ``ocr``: OCR settings for scans (defaults when None); ``progress``
+    is called with (pages done, pages in all) while a PDF or image is read; ``on_page``
+    receives each OCR'd page with its straightened image (e.g. for seal detection)."""
+    from assistant.settings import OCRSettings
+
     path = Path(path)
+    ocr = ocr or OCRSettings()
     suffix = path.suffix.lower()
     if not path.exists():
         raise LoadError(path, "missing", "不存在", "does not exist")
     if path.is_dir():
         raise LoadError(path, "is_directory", "是一个文件夹，不是文件", "is a directory, not a file")
     if suffix not in SUPPORTED_SUFFIXES:
-        hint_zh, hint_en = "支持的格式：.txt、.md、.pdf、.docx", "supported formats: .txt, .md, .pdf, .docx"
+        hint_zh = "支持的格式：.txt、.md、.pdf、.docx，以及扫描图片 .png、.jpg、.tif"
+        hint_en = "supported formats: .txt, .md, .pdf, .docx, and scanned images .png, .jpg, .tif"
         if suffix in {".doc", ".wps"}:
             hint_zh, hint_en = "请用 Word/WPS 另存为 .docx", "save it as .docx in Word/WPS"
         raise LoadError(path, "unsupported_type", f"的格式 {suffix or '（无扩展名）'} 不受支持",
@@ -259,12 +438,14 @@ def load_file(path: Path | str) -> LoadedFile:
         raise LoadError(path, "empty", "是空文件", "is empty", "请检查是否上传了正确的文件", "check that you uploaded the right file")
 
     actual = _sniff(data[:4096])
-    expected = {"pdf": "pdf", "docx": "zip"}.get(suffix.lstrip("."), "text")
+    expected = "image" if suffix in IMAGE_SUFFIXES else {"pdf": "pdf", "docx": "zip"}.get(suffix.lstrip("."), "text")
     if actual != expected:
         raise _wrong_extension(path, actual)
 
     if suffix == ".pdf":
-        loaded = _load_pdf(path, data)
+        loaded = _load_pdf(path, data, ocr, progress, on_page)
+    elif suffix in IMAGE_SUFFIXES:
+        loaded = _load_image(path, data, ocr, progress, on_page)
     elif suffix == ".docx":
         loaded = _load_docx(path, data)
     elif suffix in {".yaml", ".yml"}:

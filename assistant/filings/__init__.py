@@ -1,0 +1,1 @@
+"""Filings as staff receive them: packages bundled into one document."""

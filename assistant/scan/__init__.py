@@ -1,0 +1,1 @@
+"""Page-image analyses for scans: red seals, handwritten signatures."""
