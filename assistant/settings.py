@@ -82,6 +82,10 @@ class RetrievalSettings(BaseModel):
     # 0 turns it off. Chosen by the retrieval eval (eval/README.md).
     sentence_weight: float = 1.0
     rerank_depth: int = 30
+    # Searches answer "as of" a date (default today): texts not yet in force are left out;
+    # a revised or repealed version's score is multiplied by this weight (0 leaves it out too).
+    # Chosen by the versions eval (eval/README.md).
+    superseded_weight: float = 0.5
 
 
 class LLMSettings(BaseModel):
@@ -161,6 +165,14 @@ class Settings(BaseSettings):
     @property
     def manifest_path(self) -> Path:
         return self.data_dir / "manifest.json"
+
+    @property
+    def validity_overrides_path(self) -> Path:
+        return self.data_dir / "validity_overrides.json"
+
+    @property
+    def alignment_reviews_path(self) -> Path:
+        return self.data_dir / "alignment_reviews.json"
 
     @property
     def gguf_path(self) -> Path:

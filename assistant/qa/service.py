@@ -32,6 +32,7 @@ from assistant.qa.followup import Comparison, detect_comparison, resolve_history
 from assistant.qa.passages import Passage, assemble_context, estimate_tokens, excerpt, format_passage
 from assistant.qa.text import best_sentence, normalize
 from assistant.settings import Settings
+from assistant.versions.qa_notes import annotate_superseded
 
 RETRIEVED_LABEL = "检索到的相关条文"
 NO_LLM_NOTICE = f"【{RETRIEVED_LABEL}】（未启用大模型，以下是原文摘录，不是生成的回答）"
@@ -169,26 +170,31 @@ class QAService:
         return "none" if self.llm is None else self.settings.llm.backend
 
     # --- public API ---------------------------------------------------------
-    def ask(self, question: str, history: list[str] | None = None) -> QAAnswer:
+    def ask(self, question: str, history: list[str] | None = None, as_of=None) -> QAAnswer:
         """The verified answer (consumes ``stream``)."""
         final = None
-        for item in self.stream(question, history):
+        for item in self.stream(question, history, as_of=as_of):
             if isinstance(item, QAAnswer):
                 final = item
         assert final is not None
         return final
 
-    def stream(self, question: str, history: list[str] | None = None) -> Iterator[str | QAAnswer]:
+    def stream(self, question: str, history: list[str] | None = None, as_of=None) -> Iterator[str | QAAnswer]:
         """Yield the model's text as it is generated, then the verified ``QAAnswer``.
 
         ``history`` is the user's earlier questions in this conversation, oldest first.
         The streamed text is the raw draft; the final ``QAAnswer.answer`` is what
-        survived verification and is what must be shown in the end.
+        survived verification and is what must be shown in the end. ``as_of``: the date
+        the answer must hold on (default today); citations of superseded text say so.
         """
+        for item in self._stream(question, history, as_of):
+            yield annotate_superseded(item, as_of) if isinstance(item, QAAnswer) else item
+
+    def _stream(self, question: str, history: list[str] | None, as_of) -> Iterator[str | QAAnswer]:
         started = time.perf_counter()
         resolved = resolve_history([*(history or []), question]) or question.strip()
         comparison = detect_comparison(resolved)
-        docs = self.retrieve(resolved, comparison)
+        docs = self.retrieve(resolved, comparison, as_of=as_of)
         passages = [Passage.from_document(i + 1, d) for i, d in enumerate(docs)]
         result = QAAnswer(question=question, resolved_question=resolved, answer="", grounded=False, backend=self.backend)
 
@@ -258,15 +264,15 @@ class QAService:
         return rounds if len(rounds) == len(comparison.sides) else []
 
     # --- steps --------------------------------------------------------------
-    def retrieve(self, question: str, comparison: Comparison | None = None) -> list[Document]:
+    def retrieve(self, question: str, comparison: Comparison | None = None, as_of=None) -> list[Document]:
         if comparison is None:
-            return self._search(question, self.k)
+            return self._search(question, self.k, as_of)
         # Per place: search widely, keep each place's own documents, interleave
         # so that both sides reach the context even when one dominates the ranking.
         per_side: list[list[Document]] = []
         share = max(2, self.k // len(comparison.sides))
         for side in comparison.sides:
-            hits = self._search(f"{side} {question}", self.k * 4)
+            hits = self._search(f"{side} {question}", self.k * 4, as_of)
             per_side.append([d for d in hits if _belongs_to(d, side)][:share])
         merged: list[Document] = []
         seen: set[str] = set()
@@ -277,12 +283,12 @@ class QAService:
                     if key not in seen:
                         seen.add(key)
                         merged.append(hits[rank])
-        return merged or self._search(question, self.k)
+        return merged or self._search(question, self.k, as_of)
 
-    def _search(self, query: str, k: int) -> list[Document]:
+    def _search(self, query: str, k: int, as_of=None) -> list[Document]:
         search = getattr(self.retriever, "search", None)
         if search is not None:
-            return list(search(query, k=k))
+            return list(search(query, k=k, **({"as_of": as_of} if as_of else {})))
         return list(self.retriever.invoke(query))[:k]
 
     def build_messages(self, question: str, context: str, comparison: Comparison | None = None) -> list[BaseMessage]:
