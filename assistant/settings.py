@@ -83,9 +83,10 @@ class RetrievalSettings(BaseModel):
     sentence_weight: float = 1.0
     rerank_depth: int = 30
     # Searches answer "as of" a date (default today): texts not yet in force are left out;
-    # a revised or repealed version's score is multiplied by this weight (0 leaves it out too).
-    # Chosen by the versions eval (eval/README.md).
-    superseded_weight: float = 0.5
+    # a revised or repealed version's score is multiplied by this weight; 0 (the default)
+    # leaves it out too. Chosen by the versions eval (eval/README.md): demoting (0.5) was as
+    # accurate but let superseded text into the Q&A context.
+    superseded_weight: float = 0.0
 
 
 class LLMSettings(BaseModel):

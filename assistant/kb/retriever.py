@@ -22,7 +22,7 @@ corpus/_thesaurus.yaml.
 
 As of a date (``as_of``, default today; validity kept in chunk metadata by
 assistant/versions): texts not yet in force are left out, revised or repealed
-versions are ranked with ``superseded_weight`` (0 leaves them out too).
+versions are ranked with ``superseded_weight`` (0, the default, leaves them out too).
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ class HybridRetriever(BaseRetriever):
     mode: Mode = "hybrid"
     filters: dict[str, Any] = {}
     ranker: SentenceRanker | None = None
-    superseded_weight: float = 0.5
+    superseded_weight: float = 0.0
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return self.search(query, k=self.k, mode=self.mode, **self.filters)

@@ -37,6 +37,7 @@ MIN_PHRASE_CHARS = 4
 # A phrase found in more than this share of all items is boilerplate, not a reason.
 MAX_PHRASE_SHARE = 0.25
 MAX_PHRASES = 4
+PHRASE_SHOWN = 24  # characters of a shared phrase shown in a reason
 
 
 @dataclass
@@ -50,14 +51,15 @@ class Link:
 
     @property
     def reason(self) -> str:
+        if self.review == "added":
+            return "人工添加"
         parts = []
         if self.phrases:
-            parts.append("共同表述：" + "、".join(f"“{p}”" for p in self.phrases))
+            shown = (p if len(p) <= PHRASE_SHOWN else p[:PHRASE_SHOWN] + "…" for p in self.phrases)
+            parts.append("共同表述：" + "、".join(f"“{p}”" for p in shown))
         parts.append(f"文字相似度 {self.similarity:.2f}")
         if self.review == "confirmed":
             parts.append("已人工确认")
-        elif self.review == "added":
-            parts.append("人工添加")
         return "；".join(parts)
 
     def to_json(self) -> dict:

@@ -82,5 +82,5 @@ def apply_reviews(alignment: Alignment, decisions: dict[str, dict]) -> Alignment
         elif existing:
             existing.review = "confirmed"
         else:
-            item.links.append(Link(district=district_key, city=city_key, score=1.0, similarity=0.0, review="added"))
+            item.links.append(Link(district=district_key, city=city_key, score=0.0, similarity=0.0, review="added"))
     return alignment
