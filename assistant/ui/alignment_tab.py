@@ -12,7 +12,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant.ui.versions_tab import document_choices, document_picker, picked
+from assistant.ui.versions_tab import document_picker, picked, refresh_pickers
 from assistant.versions.align import Alignment
 
 REVIEW_LABELS = {"confirmed": "✓ 已确认", "added": "＋ 人工添加", "": ""}
@@ -121,9 +121,4 @@ def build(services) -> None:
     confirm.click(lambda cur, v: decide(cur, v, "confirmed"), inputs=[pair, link], outputs=outputs)
     remove.click(lambda cur, v: decide(cur, v, "removed"), inputs=[pair, link], outputs=outputs)
     add.click(add_link, inputs=[pair, add_district, add_city], outputs=outputs)
-
-    def refresh_choices():
-        choices = document_choices(services)
-        return gr.update(choices=choices), gr.update(choices=choices)
-
-    refresh.click(refresh_choices, outputs=[city_choice, district_choice])
+    refresh.click(lambda: refresh_pickers(services), outputs=[city_choice, district_choice])

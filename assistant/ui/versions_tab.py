@@ -36,6 +36,12 @@ def document_picker(services, label: str, elem_id: str):
     return choice, upload
 
 
+def refresh_pickers(services) -> tuple:
+    """New choices for the two KB dropdowns of a tab (after documents were added or deleted)."""
+    choices = document_choices(services)
+    return gr.update(choices=choices), gr.update(choices=choices)
+
+
 def picked(choice: str | None, upload) -> str | None:
     """The chosen document as something ``services.versions.load`` accepts (an upload is
     copied under its own name so that messages name the user's file)."""
@@ -127,10 +133,6 @@ def build(services) -> None:
         diff_docx(result, out)
         return summary_markdown(result), diff_html(result, only_changed), str(out)
 
-    def refresh_choices():
-        choices = document_choices(services)
-        return gr.update(choices=choices), gr.update(choices=choices)
-
     run_button.click(run, inputs=[old_choice, old_upload, new_choice, new_upload, changed_only],
                      outputs=[summary, table, report])
-    refresh.click(refresh_choices, outputs=[old_choice, new_choice])
+    refresh.click(lambda: refresh_pickers(services), outputs=[old_choice, new_choice])

@@ -10,7 +10,7 @@
   than the stated 施行日期 means this text is a revised version, in force from its
   revision (the original 施行日期 is the first version's);
 * an expiry: “有效期至2028年12月31日”, “有效期五年”;
-* what it repeals: “…《上海市募捐条例》同时废止” (title and, when given, the date);
+* what it repeals: “…《某市募捐条例》同时废止” (title and, when given, the date);
 * its version series: the title without year, 中华人民共和国 and （试行）, so that
   慈善法 2016 and 2023, or two years of work points, fall in one chain.
 
@@ -24,9 +24,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from assistant.cn_numbers import parse_chinese_number
-from assistant.kb.structure import RE_FILENAME_DATE, ParsedDocument, normalise_date
+from assistant.kb.structure import RE_CN_DATE, RE_DATE, RE_FILENAME_DATE, ParsedDocument, normalise_date
 
-DATE = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)"
+DATE = f"(?:{RE_DATE.pattern}|{RE_CN_DATE.pattern})"  # 2021年11月1日 or 二〇二一年十一月一日
 RE_EFFECTIVE = re.compile(rf"自\s*(?P<date>{DATE})\s*起?(?:正式)?(?:施行|实施|执行|生效)")
 RE_EFFECTIVE_ON_ISSUE = re.compile(r"自(?:印发|发布|公布|下发|签发|颁布)之日起(?:施行|实施|执行|生效)")
 RE_HEADER_EFFECTIVE = re.compile(rf"^(?P<date>{DATE})\s*(?:起)?(?:施行|实施)$")
@@ -184,7 +184,7 @@ def extract_facts(parsed: ParsedDocument, file_name: str = "") -> ValidityFacts:
         for tm in RE_REPEALED_TITLE.finditer(words):
             # The repealed text's own date stands just before its title (“1988年9月27日国务院发布的《…》”).
             before = words[max(0, tm.start() - 40):tm.start()].split("》")[-1]
-            dates = RE_ANY_DATE.findall(before)
+            dates = [m.group(0) for m in RE_ANY_DATE.finditer(before)]
             repeal = Repeal(title=tm.group("title").strip(), date=normalise_date(dates[-1]) if dates else "")
             if repeal.series and not (repeal.series == own and not repeal.date):
                 facts.repeals.append(repeal)

@@ -63,7 +63,7 @@ def test_city_district_view_with_staff_decision(ui_page, ui_server):
     saved = json.loads((ui_server["data_dir"] / "alignment_reviews.json").read_text(encoding="utf-8"))
     decisions = next(iter(saved["pairs"].values()))
     assert decisions["一（二）|一（一）"]["decision"] == "removed"
-    page.locator("#align-xlsx, #align-report a").first.wait_for(timeout=30_000)
+    page.locator("#align-report a").first.wait_for(timeout=30_000)
 
 
 def test_document_status_in_knowledge_tab(ui_page):
