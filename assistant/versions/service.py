@@ -7,6 +7,7 @@ Documents are named by a file path, or by what the knowledge base knows them by
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Callable
 
@@ -93,7 +94,7 @@ class VersionsService:
         path = Path(ref)
         if path.is_file():
             return path
-        files = self.ingest.manifest["files"] if self.settings.manifest_path.is_file() else {}
+        files = self._manifest_files()
         matches = [e for s, e in files.items() if str(ref) in (s, e.get("doc_id"))]
         if not matches:
             matches = [e for e in files.values() if e.get("info", {}).get("title") == str(ref)]
@@ -104,6 +105,13 @@ class VersionsService:
             raise DocumentNotFound(f"“{ref}”对应多个文件（{names}），请写出文件路径 / '{ref}' matches several files")
         raise DocumentNotFound(f"找不到文件“{ref}”（既不是文件路径，也不是知识库中的文件） / "
                                f"'{ref}' is neither a file nor a document of the knowledge base")
+
+    def _manifest_files(self) -> dict:
+        """The manifest read directly: naming a document must not load the embedding model."""
+        try:
+            return json.loads(self.settings.manifest_path.read_text(encoding="utf-8")).get("files", {})
+        except (OSError, ValueError):
+            return {}
 
     def load(self, ref: str | Path) -> UnitDocument:
         path = self.resolve_path(ref)

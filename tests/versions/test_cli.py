@@ -92,3 +92,13 @@ def test_validity_command_and_search_as_of(versions_kb, two_versions, capsys):
     code, out = in_process(["search", "登记满几年可以申请星级评定", "--as-of", "2020-01-01", "--json"], services, capsys)
     hits = json.loads(out.out)
     assert hits and "满二年" in hits[0]["text"]
+
+
+def test_diff_by_knowledge_base_name(versions_kb, two_versions, capsys):
+    versions_kb.ingest.run(list(two_versions))
+    old, new = (source_name(p) for p in two_versions)
+    services = SimpleNamespace(versions=versions_kb.versions)
+    code, out = in_process(["diff", old, new, "--json"], services, capsys)
+    assert code == 0 and json.loads(out.out)["counts"]["added"] == 1
+    code, out = in_process(["diff", "星河市志愿服务促进办法", new], services, capsys)  # a title two files share
+    assert code == 2 and "多个文件" in out.err
