@@ -65,17 +65,35 @@ class Services:
             locality=self.settings.locality,
             thesaurus_path=str(self.settings.corpus_dir / cfg.thesaurus) if cfg.thesaurus else "",
             ranker=SentenceRanker(self.store, weight=cfg.sentence_weight, depth=cfg.rerank_depth),
+            superseded_weight=cfg.superseded_weight,
         )
 
     @cached_property
     def ingest(self) -> "IngestService":
         from assistant.kb.ingest import IngestService
 
+        from assistant.versions.kbsync import ValiditySync
+
         return IngestService(
             settings=self.settings,
             store=self.store,
             keyword_index=self.keyword_index,
+            on_change=[ValiditySync(self.validity_overrides)],
         )
+
+    # --- versions and validity (assistant/versions) ------------------------
+    @cached_property
+    def validity_overrides(self):
+        from assistant.versions.overrides import OverrideStore
+
+        return OverrideStore(self.settings.validity_overrides_path)
+
+    @cached_property
+    def versions(self):
+        from assistant.versions.service import VersionsService
+
+        return VersionsService(settings=self.settings, ingest_factory=lambda: self.ingest,
+                               overrides=self.validity_overrides)
 
     # --- generation -----------------------------------------------------
     @cached_property

@@ -91,6 +91,11 @@ class RetrievalSettings(BaseModel):
     # 0 turns it off. Chosen by the retrieval eval (eval/README.md).
     sentence_weight: float = 1.0
     rerank_depth: int = 30
+    # Searches answer "as of" a date (default today): texts not yet in force are left out;
+    # a revised or repealed version's score is multiplied by this weight; 0 (the default)
+    # leaves it out too. Chosen by the versions eval (eval/README.md): demoting (0.5) was as
+    # accurate but let superseded text into the Q&A context.
+    superseded_weight: float = 0.0
 
 
 class LLMSettings(BaseModel):
@@ -197,6 +202,14 @@ class Settings(BaseSettings):
     @property
     def manifest_path(self) -> Path:
         return self.data_dir / "manifest.json"
+
+    @property
+    def validity_overrides_path(self) -> Path:
+        return self.data_dir / "validity_overrides.json"
+
+    @property
+    def alignment_reviews_path(self) -> Path:
+        return self.data_dir / "alignment_reviews.json"
 
     @property
     def gguf_path(self) -> Path:

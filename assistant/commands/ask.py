@@ -17,19 +17,20 @@ def add_arguments(parser) -> None:
         metavar="QUESTION",
         help="本次对话中之前的问题，可重复，按先后顺序 / an earlier question of this conversation (repeatable, oldest first)",
     )
+    parser.add_argument("--as-of", help="按该日期有效的文本回答（默认今天）/ answer as of this date (default today)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def run(args, services) -> int:
     qa = services.qa
     if args.json:
-        answer = qa.ask(args.question, history=args.history)
+        answer = qa.ask(args.question, history=args.history, as_of=args.as_of)
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
         return 0
     from assistant.qa.service import QAAnswer, QAStage
 
     answer = None
-    for item in qa.stream(args.question, history=args.history):
+    for item in qa.stream(args.question, history=args.history, as_of=args.as_of):
         if isinstance(item, QAStage):
             # Progress and the evidence, as soon as it is chosen, go to stderr; the answer to stdout.
             print(f"[{item.seconds:.1f}s] {item.message}", file=sys.stderr, flush=True)

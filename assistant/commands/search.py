@@ -15,6 +15,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--issuer", help="发文机关 substring, e.g. 长宁区")
     parser.add_argument("--date-from", help="YYYY-MM-DD")
     parser.add_argument("--date-to", help="YYYY-MM-DD")
+    parser.add_argument("--as-of", help="按该日期有效的文本检索（默认今天）/ texts in force on this date (default today)")
     parser.add_argument("--json", action="store_true", help="print one JSON list of hits")
 
 
@@ -22,7 +23,8 @@ def run(args, services) -> int:
     from assistant.kb.schema import hit_from_document
 
     docs = services.retriever.search(args.query, k=args.k, mode=args.mode, doc_type=args.doc_type,
-                                     issuer=args.issuer, date_from=args.date_from, date_to=args.date_to)
+                                     issuer=args.issuer, date_from=args.date_from, date_to=args.date_to,
+                                     as_of=args.as_of)
     hits = [hit_from_document(d) for d in docs]
     if args.json:
         print(json.dumps(hits, ensure_ascii=False, indent=1))

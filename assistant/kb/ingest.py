@@ -33,6 +33,10 @@ from assistant.kb.structure import parse_document
 from assistant.settings import PROJECT_ROOT, Settings
 
 ProgressFn = Callable[[int, int, str], None]
+# A change hook: gets the manifest's files and the store after every run and deletion,
+# updates what it derives from all documents together (e.g. validity, assistant/versions),
+# returns True when it changed the manifest.
+ChangeHook = Callable[[dict, ChunkStore], bool]
 
 
 @dataclass
@@ -95,8 +99,8 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 continue
             if root.is_dir() and p.suffix.lower() not in SUPPORTED_SUFFIXES:
                 continue
-            if p.name.lower() in {"readme.md", "sources.md"}:
-                continue
+            if p.name.lower() in {"readme.md", "sources.md"} or p.name.endswith(".validity.yaml"):
+                continue  # notes, and validity sidecars (assistant/versions/overrides.py)
             found.append(p)
     return list(dict.fromkeys(found))
 
@@ -114,10 +118,12 @@ def template_as_text(raw: str) -> str:
 
 
 class IngestService:
-    def __init__(self, settings: Settings, store: ChunkStore, keyword_index: KeywordIndex):
+    def __init__(self, settings: Settings, store: ChunkStore, keyword_index: KeywordIndex,
+                 on_change: list[ChangeHook] | None = None):
         self.settings = settings
         self.store = store
         self.keyword_index = keyword_index
+        self.on_change = list(on_change or [])
         self.manifest_path = settings.manifest_path
         self.manifest = self._load_manifest()
 
@@ -155,8 +161,17 @@ class IngestService:
                 "doc_type": info["doc_type"],
                 "public": info.get("public"),
                 "chunks": len(entry["chunk_ids"]),
+                "validity": entry.get("validity") or {},
             })
         return rows
+
+    def refresh(self) -> None:
+        """Run the change hooks and save what they changed."""
+        changed = False
+        for hook in self.on_change:
+            changed = bool(hook(self.manifest["files"], self.store)) or changed
+        if changed:
+            self._save_manifest()
 
     # --- maintenance ------------------------------------------------------------------
     def reconcile(self) -> list[str]:
@@ -204,6 +219,7 @@ class IngestService:
         self.keyword_index.save()
         del files[source]
         self._save_manifest()
+        self.refresh()
         return True
 
     # --- the pipeline -------------------------------------------------------------------
@@ -233,6 +249,7 @@ class IngestService:
                 if not Path(entry["path"]).exists():
                     self.delete(source)
                     report.removed.append(source)
+        self.refresh()
         report.chunks_total = sum(len(e["chunk_ids"]) for e in self.manifest["files"].values())
         report.seconds = time.perf_counter() - started
         return report

@@ -19,6 +19,10 @@ Exact phrases win: a 文号 (沪民社登发〔2026〕1号) or a quoted name (�
 
 Queries are expanded with a colloquial → statutory thesaurus (义工 → 志愿者), data in
 corpus/_thesaurus.yaml.
+
+As of a date (``as_of``, default today; validity kept in chunk metadata by
+assistant/versions): texts not yet in force are left out, revised or repealed
+versions are ranked with ``superseded_weight`` (0, the default, leaves them out too).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from pydantic import ConfigDict
 from assistant.kb.keyword import KeywordIndex
 from assistant.kb.ranker import SentenceRanker
 from assistant.kb.store import ChunkStore
+from assistant.versions.asof import date_int, version_weight
 
 Mode = Literal["hybrid", "dense", "bm25"]
 
@@ -118,6 +123,7 @@ class HybridRetriever(BaseRetriever):
     mode: Mode = "hybrid"
     filters: dict[str, Any] = {}
     ranker: SentenceRanker | None = None
+    superseded_weight: float = 0.0
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return self.search(query, k=self.k, mode=self.mode, **self.filters)
@@ -207,10 +213,12 @@ class HybridRetriever(BaseRetriever):
 
     # --- search ---------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, mode: Mode = "hybrid", doc_type=None, issuer: str | None = None,
-               date_from: str | None = None, date_to: str | None = None,
+               date_from: str | None = None, date_to: str | None = None, as_of=None,
                locality: str | None = None) -> list[Document]:
-        """``locality``: the user's place for this query (None: the retriever's own; "": none)."""
+        """``as_of``: a date (ISO text or ``date``) the answer must hold on (None: today);
+        ``locality``: the user's place for this query (None: the retriever's own; "": none)."""
         k = k or self.k
+        as_of_int = date_int(as_of)
         locality = self.locality if locality is None else locality
         query = query.strip()
         if not query:
@@ -235,7 +243,9 @@ class HybridRetriever(BaseRetriever):
 
         fused = self._fuse(dense, bm25)
         docs = self.store.get(list(fused))
-        scores = {cid: fused[cid] * self._prior(doc.metadata, locality) for cid, doc in docs.items()}
+        in_force = {cid: version_weight(doc.metadata, as_of_int, self.superseded_weight) for cid, doc in docs.items()}
+        docs = {cid: doc for cid, doc in docs.items() if in_force[cid] > 0}
+        scores = {cid: fused[cid] * self._prior(doc.metadata, locality) * in_force[cid] for cid, doc in docs.items()}
         if issuer:
             scores = {cid: s for cid, s in scores.items() if issuer in docs[cid].metadata.get("issuers", "")}
         order = sorted(scores, key=lambda c: -scores[c])
@@ -279,6 +289,8 @@ class HybridRetriever(BaseRetriever):
             doc = docs.get(cid)
             if doc is None:  # present in BM25 only (e.g. an interrupted ingest); skip it
                 continue
+            if version_weight(doc.metadata, as_of_int, self.superseded_weight) <= 0:
+                continue  # an exact-phrase hit in a text not in force on that date
             if issuer and issuer not in doc.metadata.get("issuers", ""):
                 continue
             # Non-increasing with rank: a chunk placed by a rule (a kept leader) shows at most

@@ -375,6 +375,8 @@ def _build_tree(parsed: ParsedDocument, has_articles: bool) -> None:
 
 
 def _is_closing_line(text: str) -> bool:
+    if _starts_block(text):  # "第一百二十五条 本法自2016年9月1日起施行。" is an article, not a signature
+        return False
     lines = [s for s in text.split("\n") if s.strip()]
     return bool(lines) and all(
         _issuer_from_line(s) or (len(s) <= 30 and normalise_date(s)) or "印发" in s[-4:] for s in lines

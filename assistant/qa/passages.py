@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 
 from langchain_core.documents import Document
 
 from assistant.kb.schema import ISSUER_SEP
 from assistant.llm.backends import strip_control_tokens
 from assistant.qa.text import CJK_RE, cjk_bigrams, split_sentences, without_instructions
+from assistant.versions.asof import METADATA_KEYS as VALIDITY_KEYS
 
 # The context block's own delimiters; removed from passage text so a document
 # cannot pretend that the data block has ended.
@@ -34,6 +35,7 @@ class Passage:
     source: str = ""
     chunk_id: str = ""
     score: float = 0.0
+    validity: dict = field(default_factory=dict)  # valid_from … superseded_by (assistant/versions/asof.py)
 
     @classmethod
     def from_document(cls, n: int, doc: Document) -> "Passage":
@@ -51,6 +53,7 @@ class Passage:
             source=str(md.get("source", "") or ""),
             chunk_id=str(md.get("chunk_id", "") or ""),
             score=float(md.get("score", 0.0) or 0.0),
+            validity={key: md[key] for key in VALIDITY_KEYS if key in md},
         )
 
     @property

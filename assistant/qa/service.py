@@ -42,6 +42,7 @@ from assistant.qa.passages import Passage, estimate_tokens
 from assistant.qa.question import Question, analyze, segment
 from assistant.qa.text import split_sentences
 from assistant.settings import Settings
+from assistant.versions.qa_notes import annotate_superseded
 
 NO_LLM_NOTICE = "（未启用大模型：以下回答为原文摘录）"
 REFUSAL_PREFIX = "现有资料中没有找到"
@@ -148,22 +149,28 @@ class QAService:
         return index.document_share(term) if index is not None and hasattr(index, "document_share") else None
 
     # --- public API ---------------------------------------------------------
-    def ask(self, question: str, history: list[str] | None = None) -> QAAnswer:
+    def ask(self, question: str, history: list[str] | None = None, as_of=None) -> QAAnswer:
         """The verified answer (consumes ``stream``)."""
         final = None
-        for item in self.stream(question, history):
+        for item in self.stream(question, history, as_of=as_of):
             if isinstance(item, QAAnswer):
                 final = item
         assert final is not None
         return final
 
-    def stream(self, question: str, history: list[str] | None = None) -> Iterator[str | QAStage | QAAnswer]:
+    def stream(self, question: str, history: list[str] | None = None, as_of=None) -> Iterator[str | QAStage | QAAnswer]:
         """Yield progress (``QAStage``), the lead's text as it is generated (``str``), then the ``QAAnswer``.
 
         ``history`` is the user's earlier questions in this conversation, oldest first.
         The evidence stage carries the answering sentences: show them at once. The
         streamed text is the raw lead; ``QAAnswer.answer`` is what passed the guard.
+        ``as_of``: the date the answer must hold on (default today); citations of
+        superseded text say so.
         """
+        for item in self._stream(question, history, as_of):
+            yield annotate_superseded(item, as_of) if isinstance(item, QAAnswer) else item
+
+    def _stream(self, question: str, history: list[str] | None, as_of) -> Iterator[str | QAAnswer]:
         started = time.perf_counter()
         home = self.settings.locality
         resolved = resolve_history([*(history or []), question], self.known_places, home) or question.strip()
@@ -171,7 +178,7 @@ class QAService:
         result = QAAnswer(question=question, resolved_question=resolved, answer="", grounded=False,
                           backend=self.backend)
         yield QAStage("retrieving", "正在检索相关条文……", time.perf_counter() - started)
-        docs = self.retrieve(resolved, comparison)
+        docs = self.retrieve(resolved, comparison, as_of=as_of)
         passages = [Passage.from_document(i + 1, d) for i, d in enumerate(docs)]
         result.passages = passages
         if not passages:
@@ -205,15 +212,15 @@ class QAService:
         yield self._finish(result, lead, started)
 
     # --- steps --------------------------------------------------------------
-    def retrieve(self, question: str, comparison: Comparison | None = None) -> list[Document]:
+    def retrieve(self, question: str, comparison: Comparison | None = None, as_of=None) -> list[Document]:
         if comparison is None:
-            return self._search(question, self.k)
+            return self._search(question, self.k, as_of)
         # Per place: search widely, keep each place's own documents, interleave
         # so that both sides reach the evidence even when one dominates the ranking.
         per_side: list[list[Document]] = []
         share = max(2, self.k // len(comparison.sides))
         for side in comparison.sides:
-            hits = self._search(one_side(question, side, comparison.sides), self.k * 4)
+            hits = self._search(one_side(question, side, comparison.sides), self.k * 4, as_of)
             per_side.append([d for d in hits if belongs_to(Passage.from_document(0, d), side, comparison.sides)][:share])
         merged: list[Document] = []
         seen: set[str] = set()
@@ -224,12 +231,12 @@ class QAService:
                     if key not in seen:
                         seen.add(key)
                         merged.append(hits[rank])
-        return merged or self._search(question, self.k)
+        return merged or self._search(question, self.k, as_of)
 
-    def _search(self, query: str, k: int) -> list[Document]:
+    def _search(self, query: str, k: int, as_of=None) -> list[Document]:
         search = getattr(self.retriever, "search", None)
         if search is not None:
-            return list(search(query, k=k))
+            return list(search(query, k=k, **({"as_of": as_of} if as_of else {})))
         return list(self.retriever.invoke(query))[:k]
 
     def select_evidence(self, question: Question, passages: list[Passage],

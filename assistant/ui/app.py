@@ -14,6 +14,8 @@ TABS = (
     ("drafting_tab", "章程起草"),
     ("checking_tab", "材料检查"),
     ("forms_tab", "智能填报"),
+    ("versions_tab", "版本对比"),
+    ("alignment_tab", "市区对照"),
     ("knowledge_tab", "知识库"),
     ("search_tab", "检索"),
 )
@@ -22,6 +24,12 @@ CSS = """
 .szzs-hit {border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; margin: 6px 0;}
 .szzs-hit .meta {color: var(--body-text-color-subdued); font-size: 0.9em;}
 mark {background: #ffe58f; padding: 0 2px;}
+.szzs-diff table {width: 100%; border-collapse: collapse; margin-bottom: 12px;}
+.szzs-diff td, .szzs-diff th {border: 1px solid var(--border-color-primary); padding: 6px; vertical-align: top;}
+.szzs-diff del {background: #ffd6d6; color: #a8071a;}
+.szzs-diff ins {background: #d9f7be; color: #135200; text-decoration: none;}
+.szzs-diff tr.added td, .szzs-align tr.own td {background: rgba(82, 196, 26, 0.08);}
+.szzs-diff tr.removed td {background: rgba(245, 34, 45, 0.08);}
 """
 
 

@@ -1,4 +1,5 @@
-"""知识库 tab: the indexed documents, uploads with progress, deletion."""
+"""知识库 tab: the indexed documents with their status (现行有效 / 已修订 / 已废止 / 尚未施行)
+and version chain, uploads with progress, deletion, and the user's validity corrections."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ import gradio as gr
 
 from assistant.kb.schema import DOC_TYPE_LABELS
 
-COLUMNS = ["标题", "文号", "发文机关", "日期", "类型", "分块数", "来源"]
+COLUMNS = ["标题", "文号", "发文机关", "日期", "类型", "状态", "施行日期", "失效日期", "版本链", "分块数", "来源"]
 
 
 def document_rows(services) -> list[list]:
     return [
         [d["title"], d["doc_number"], "、".join(d["issuers"]), d["date"], DOC_TYPE_LABELS.get(d["doc_type"], d["doc_type"]),
-         d["chunks"], d["source"]]
-        for d in services.ingest.documents()
+         d["status"] + ("（用户设定）" if d["set_by"] == "用户设定" else ""), d["valid_from"], d["valid_to"],
+         d["chain"], d["chunks"], d["source"]]
+        for d in services.versions.documents()
     ]
 
 
@@ -72,3 +74,34 @@ def build(services) -> None:
     ingest_button.click(ingest, inputs=[uploads], outputs=[table, status, to_delete])
     delete_button.click(delete, inputs=[to_delete], outputs=[table, status, to_delete])
     refresh_button.click(refresh, outputs=[table, to_delete])
+    _validity_editor(services, table)
+
+
+def _validity_editor(services, table) -> None:
+    """Correct a document's validity; what is set here wins and survives re-ingest."""
+    with gr.Accordion("设定文件效力（人工设定优先于自动识别，重新导入后仍然保留）", open=False):
+        with gr.Row():
+            doc = gr.Dropdown(label="文件", choices=document_choices(services), elem_id="kb-validity-doc")
+            valid_from = gr.Textbox(label="施行日期", placeholder="YYYY-MM-DD，留空为自动识别", elem_id="kb-valid-from")
+            valid_to = gr.Textbox(label="失效日期（当日起不再有效）", placeholder="YYYY-MM-DD", elem_id="kb-valid-to")
+            state = gr.Dropdown([("自动识别", ""), ("现行有效", "现行有效"), ("已废止", "已废止")], value="",
+                                label="状态", elem_id="kb-validity-status")
+            note = gr.Textbox(label="备注", elem_id="kb-validity-note")
+        with gr.Row():
+            save = gr.Button("保存效力设定", variant="primary", elem_id="kb-validity-save")
+            clear = gr.Button("恢复自动识别", elem_id="kb-validity-clear")
+        message = gr.Markdown(elem_id="kb-validity-message")
+
+    def apply(source, start, end, status_value, note_value):
+        if not source:
+            return gr.update(), "请先选择文件。"
+        try:
+            v = services.versions.set_validity(source, valid_from=start, valid_to=end, status=status_value,
+                                               note=note_value)
+        except ValueError as exc:
+            return gr.update(), f"❌ {exc}"
+        span = f"{v.valid_from or '?'} 起" + (f"，{v.valid_to} 止" if v.valid_to else "")
+        return document_rows(services), f"已保存：{source}（{v.status()}，{span}）"
+
+    save.click(apply, inputs=[doc, valid_from, valid_to, state, note], outputs=[table, message])
+    clear.click(lambda source: apply(source, "", "", "", ""), inputs=[doc], outputs=[table, message])

@@ -14,6 +14,7 @@ import gradio as gr
 from assistant.llm.backends import BACKEND_LABELS
 from assistant.qa.passages import Passage
 from assistant.qa.service import QAAnswer, QAStage
+from assistant.versions.asof import parse_date
 
 CURSOR = "▌"
 
@@ -102,8 +103,9 @@ def build(services) -> None:
         )
         send = gr.Button("提问", variant="primary", scale=1, elem_id="qa-send")
         clear = gr.Button("新对话", scale=1, elem_id="qa-clear")
+    as_of = gr.Textbox(label="效力日期（按该日有效的文本作答，默认今天）", placeholder="YYYY-MM-DD", elem_id="qa-as-of")
 
-    def respond(text: str, messages: list, history: list):
+    def respond(text: str, messages: list, history: list, as_of_value: str = ""):
         text = (text or "").strip()
         if not text:
             yield messages, history, ""
@@ -113,8 +115,14 @@ def build(services) -> None:
             {"role": "assistant", "content": "正在检索……"},
         ]
         yield messages, history, ""
+        try:
+            as_of_date = parse_date((as_of_value or "").strip() or None)
+        except ValueError as exc:
+            messages[-1] = {"role": "assistant", "content": html.escape(str(exc))}
+            yield messages, history, ""
+            return
         draft, evidence_html = "", ""
-        for item in services.qa.stream(text, history=list(history)):
+        for item in services.qa.stream(text, history=list(history), as_of=as_of_date):
             if isinstance(item, QAStage):
                 if item.evidence is not None:
                     evidence_html = render_evidence(item.evidence)
@@ -129,6 +137,6 @@ def build(services) -> None:
                 messages[-1] = {"role": "assistant", "content": render_answer(item)}
                 yield messages, list(history) + [text], ""
 
-    send.click(respond, inputs=[question, chat, asked], outputs=[chat, asked, question])
-    question.submit(respond, inputs=[question, chat, asked], outputs=[chat, asked, question])
+    send.click(respond, inputs=[question, chat, asked, as_of], outputs=[chat, asked, question])
+    question.submit(respond, inputs=[question, chat, asked, as_of], outputs=[chat, asked, question])
     clear.click(lambda: ([], [], ""), outputs=[chat, asked, question])

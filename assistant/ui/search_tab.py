@@ -7,6 +7,7 @@ import html
 import gradio as gr
 
 from assistant.kb.schema import DOC_TYPE_LABELS, hit_from_document
+from assistant.versions.asof import IN_FORCE, date_int, status_on
 
 TYPE_CHOICES = [("全部", "")] + [(label, key) for key, label in DOC_TYPE_LABELS.items()]
 
@@ -39,15 +40,25 @@ def build(services) -> None:
         issuer = gr.Textbox(label="发文机关包含", placeholder="如：长宁区")
         date_from = gr.Textbox(label="起始日期", placeholder="YYYY-MM-DD")
         date_to = gr.Textbox(label="截止日期", placeholder="YYYY-MM-DD")
+        as_of = gr.Textbox(label="效力日期（按该日有效的文本，默认今天）", placeholder="YYYY-MM-DD", elem_id="search-as-of")
     results = gr.HTML(elem_id="search-results")
 
-    def search(q, k, mode, doc_type, issuer, date_from, date_to):
+    def search(q, k, mode, doc_type, issuer, date_from, date_to, as_of_value):
         if not q.strip():
             return "<p>请输入检索内容。</p>"
+        try:
+            as_of_int = date_int(as_of_value.strip() or None)
+        except ValueError as exc:
+            return f"<p>{html.escape(str(exc))}</p>"
         docs = services.retriever.search(q, k=int(k), mode=mode, doc_type=doc_type or None, issuer=issuer.strip() or None,
-                                         date_from=date_from.strip() or None, date_to=date_to.strip() or None)
-        return render_hits([hit_from_document(d) for d in docs])
+                                         date_from=date_from.strip() or None, date_to=date_to.strip() or None,
+                                         as_of=as_of_value.strip() or None)
+        hits = [hit_from_document(d) for d in docs]
+        for hit, d in zip(hits, docs):  # 已修订 / 已废止 versions still shown, marked
+            status = status_on(d.metadata, as_of_int)
+            hit["section"] = f"{hit['section']}【{status}】" if status != IN_FORCE else hit["section"]
+        return render_hits(hits)
 
-    inputs = [query, k, mode, doc_type, issuer, date_from, date_to]
+    inputs = [query, k, mode, doc_type, issuer, date_from, date_to, as_of]
     button.click(search, inputs=inputs, outputs=results)
     query.submit(search, inputs=inputs, outputs=results)
