@@ -36,6 +36,9 @@ $(VENV)/.deps-installed: pyproject.toml
 	# torch first, pinned: the CPU wheel; an unpinned torch would pull GBs of CUDA packages.
 	$(PIP) install -q torch==2.13.0
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) install -q -e ".[llm,model,test]"
+	# Offline OCR (PP-OCR models inside the wheel). --no-deps: its metadata asks for the GUI
+	# opencv-python (needs libGL); the headless build in our dependencies is what it runs on.
+	$(PIP) install -q --no-deps "rapidocr-onnxruntime==1.4.4"
 	touch $@
 
 python-deps: $(VENV)/.deps-installed

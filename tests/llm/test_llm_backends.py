@@ -78,10 +78,10 @@ def test_qa_service_over_the_openai_backend_verifies_the_citation():
     assert answer.citations[0].quote.startswith("（一）成立社会团体") and "50个以上的个人会员" in answer.answer
 
 
-def test_server_down_falls_back_to_retrieved_passages():
+def test_server_down_falls_back_to_the_evidence():
     from langchain_core.documents import Document
 
-    from assistant.qa.service import RETRIEVED_LABEL, QAService
+    from assistant.qa.service import QAService
 
     class OneDocRetriever:
         def search(self, query, k=None, **filters):
@@ -91,7 +91,8 @@ def test_server_down_falls_back_to_retrieved_passages():
         url = server.base_url
     settings = load_settings(llm={"backend": "openai", "base_url": url, "timeout_s": 3})
     answer = QAService(settings=settings, retriever=OneDocRetriever(), llm=build_chat_model(settings)).ask("成立社会团体需要多少个人会员？")
-    assert RETRIEVED_LABEL in answer.answer and "LLM call failed" in answer.error
+    assert answer.grounded and not answer.lead_generated and "LLM call failed" in answer.error
+    assert "50个以上的个人会员" in answer.answer
 
 
 def test_control_tokens_are_stripped_from_data():
