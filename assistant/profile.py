@@ -32,6 +32,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from assistant.text.amounts import format_yuan
+from assistant.text.errors import FormatError
+from assistant.text.ids import age_on, parse_id_number
+from assistant.text.numerals import parse_ratio
+
 OrgType = Literal["社会团体", "社会服务机构", "基金会"]
 SocialGroupKind = Literal["一般社会团体", "行业协会", "异地商会"]
 FoundationKind = Literal["公募", "非公募"]
@@ -42,15 +47,6 @@ PartyMode = Literal["独立党组织", "联合党组织", "党建联络员", "�
 # Categories that Shanghai registers directly, without a 业务主管单位 (沪民规〔2024〕5号).
 DIRECT_REGISTRATION_CATEGORIES = ("行业协会商会", "科技类", "公益慈善类", "城乡社区服务类")
 
-_RATIO_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
-
-
-def parse_ratio(text: str) -> Fraction:
-    """'2/3' -> Fraction(2, 3). Raises ValueError for anything else."""
-    m = _RATIO_RE.match(str(text))
-    if not m or int(m.group(2)) == 0:
-        raise ValueError(f"比例应写成“分子/分母”，如 2/3（got {text!r}）")
-    return Fraction(int(m.group(1)), int(m.group(2)))
 
 
 class _Model(BaseModel):
@@ -330,11 +326,6 @@ def _p(field: str, rule: str, message: str, basis: str = "", severity: str = "er
     return ProfileProblem(field=field, rule=rule, message=f"{field_label(field)}：{message}", severity=severity, basis=basis)
 
 
-def _wan(yuan: int) -> str:
-    value = Fraction(yuan, 10000)
-    return f"{value.numerator}万元" if value.denominator == 1 else f"{float(value):g}万元"
-
-
 FORBIDDEN_LOCAL_PREFIXES = ("中国", "全国", "中华")
 FORBIDDEN_NAME_WORDS = ("第一", "最高", "国家级")
 MAX_TERM_YEARS = 5
@@ -358,26 +349,12 @@ def minimum_funds_yuan(profile: OrgProfile) -> tuple[int, str] | None:
     return None
 
 
-def _age_on(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
 def id_number_problem(id_number: str) -> str | None:
     """None if an 18-digit 居民身份证号码 is well-formed, else what is wrong (Chinese)."""
-    text = id_number.strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", text):
-        return "应为18位（末位可为X）"
     try:
-        date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
-    except ValueError:
-        return "其中的出生日期无效"
-    check = _ID_CHECK[sum(int(c) * w for c, w in zip(text[:17], _ID_WEIGHTS)) % 11]
-    if text[17] != check:
-        return "校验位不正确"
+        parse_id_number(id_number)
+    except FormatError as exc:
+        return str(exc)
     return None
 
 
@@ -420,7 +397,7 @@ def profile_problems(profile: OrgProfile, today: date | None = None) -> list[Pro
     if minimum and profile.funds.amount_yuan < minimum[0]:
         kind = profile.type_label if t == "基金会" else f"{profile.level}{t}"
         out.append(_p("funds.amount_yuan", "funds_minimum",
-                      f"{profile.funds_label}{_wan(profile.funds.amount_yuan)}低于{kind}的法定最低数额{_wan(minimum[0])}",
+                      f"{profile.funds_label}{format_yuan(profile.funds.amount_yuan)}低于{kind}的法定最低数额{format_yuan(minimum[0])}",
                       minimum[1]))
     if not profile.funds.source:
         out.append(_p("funds.source", "funds_source", f"应写明{profile.funds_label}的来源", severity="warning"))
@@ -533,15 +510,15 @@ def profile_problems(profile: OrgProfile, today: date | None = None) -> list[Pro
         if person.id_number:
             problem = id_number_problem(person.id_number)
             if problem:
-                out.append(_p(f"{base}.id_number", "id_number_format", f"{person.name}的身份证号码{problem}"))
+                out.append(_p(f"{base}.id_number", "id_number_format", f"{person.name}的身份证号码有误：{problem}"))
             else:
                 id_birth = date(int(person.id_number[6:10]), int(person.id_number[10:12]), int(person.id_number[12:14]))
                 if birth and birth != id_birth:
                     out.append(_p(f"{base}.birth_date", "birth_date_mismatch", f"{person.name}的出生日期与身份证号码不一致"))
                 birth = birth or id_birth
-        if birth and _age_on(birth, today) > lead.age_limit:
+        if birth and age_on(birth, today) > lead.age_limit:
             out.append(_p(f"{base}.birth_date", "person_over_age",
-                          f"{person.name}现年{_age_on(birth, today)}周岁，超过负责人最高任职年龄{lead.age_limit}周岁", "示范章程"))
+                          f"{person.name}现年{age_on(birth, today)}周岁，超过负责人最高任职年龄{lead.age_limit}周岁", "示范章程"))
         if t == "基金会" and person.is_state_employee:
             out.append(_p(f"{base}.is_state_employee", "foundation_state_employee", f"现职国家工作人员不得兼任基金会负责人（{person.name}）", "基金会管理条例 第二十三条"))
         if person.role == lead.legal_representative and person.other_legal_rep:

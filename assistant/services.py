@@ -71,11 +71,20 @@ class Services:
     def ingest(self) -> "IngestService":
         from assistant.kb.ingest import IngestService
 
+        self.register_knowledge_renderers()
         return IngestService(
             settings=self.settings,
             store=self.store,
             keyword_index=self.keyword_index,
         )
+
+    def register_knowledge_renderers(self) -> None:
+        """Let the knowledge base read the rulebook's YAML files (as Markdown): the
+        framework knows no data format, the domain registers its own."""
+        from assistant.checking.rulebook import render_rule_file_markdown
+        from assistant.kb.loaders import register_renderer
+
+        register_renderer(lambda path: path.parent.name == "rules", render_rule_file_markdown, "rulebook")
 
     # --- generation -----------------------------------------------------
     @cached_property

@@ -201,8 +201,8 @@ def test_persons_age_id_number_and_state_employees():
 
 def test_id_number_checksum():
     assert id_number_problem("31010419700508123X") is None
-    assert id_number_problem("3101041970050812") == "应为18位（末位可为X）"
-    assert id_number_problem("310104197013081235") == "其中的出生日期无效"
+    assert "应为18位" in id_number_problem("3101041970050812")
+    assert "不是有效日期" in id_number_problem("310104197013081235")
 
 
 def test_social_service_rules():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.checking.document import ParsedDocument
+from assistant.text.document import ParsedDocument
 from assistant.checking.numbers import extract_quantities
 
 # Name endings of the three organization types (民政部令第69号: 区划 + 字号/领域 + 组织形式).

@@ -3,7 +3,7 @@
 One method per rule type. Everything here is deterministic: the same files
 and rulebook always give the same findings, and nothing written inside a
 filing can change how it is judged (sentences that address the checker are
-masked out before any matching, see ``is_instruction``).
+masked out before any matching, see ``assistant.text.instructions``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from assistant.checking.detect import Fact, detect_kind, detect_org_type, doc_role, extract_facts
-from assistant.checking.document import ParsedDocument
+from assistant.text.document import ParsedDocument
 from assistant.checking.numbers import extract_quantities, format_value
 from assistant.checking.presence import (
     DEFAULT_SEMANTIC_THRESHOLD,
@@ -23,24 +23,7 @@ from assistant.checking.presence import (
     find_by_structure,
 )
 from assistant.checking.rulebook import KIND_LABELS, Rule, Rulebook
-
-# Sentences that speak to the reviewer or the software instead of stating the
-# organization's rules. They are data: masked before matching, never obeyed.
-# Words such as 人工智能 alone are not enough (a society may study AI); a
-# sentence is an instruction when it also tells someone what to conclude or do.
-_ADDRESSEE = re.compile(r"(审查|检查|审核|核查)(系统|程序|工具|软件|助手|模型|人员)|(?i:\bAI\b)|人工智能|大模型|语言模型|助手"
-                        r"|(?i:assistant|language model|reviewer)")
-_IMPERATIVE = re.compile(r"请|务必|不要|不得提出|忽略|直接(报告|判定|输出|认定)|(判定|认定|视为|标记|报告|输出)为|(?i:ignore|report|mark)")
-_CONCLUSION = re.compile(r"(请|务必|应当|必须)[^。；\n]{0,24}(报告|判定|认定|视为|标记|输出|回答|显示|结论)[^。；\n]{0,24}"
-                         r"(齐全|完整|通过|合格|不合格|无问题|没有问题|无缺项)")
-_IGNORE = re.compile(r"忽略[^。；\n]{0,12}(规则|指令|要求|以上|前述|之前)|(?i:ignore (all|any|previous|the above))")
-
-
-def is_instruction(sentence: str) -> bool:
-    if _CONCLUSION.search(sentence) or _IGNORE.search(sentence):
-        return True
-    return bool(_ADDRESSEE.search(sentence) and _IMPERATIVE.search(sentence))
-
+from assistant.text.instructions import REVIEWER_SIGNALS, addresses_reviewer
 
 STATUS_BY_TYPE = {
     "presence": "missing", "material": "missing", "signature": "missing",
@@ -165,10 +148,10 @@ class CheckEngine:
         for doc in docs:
             chars = list(doc.norm)
             seen: set[int] = set()
-            for pattern in (_ADDRESSEE, _CONCLUSION, _IGNORE):
+            for pattern in REVIEWER_SIGNALS:
                 for m in pattern.finditer(doc.norm):
                     start, end = doc.sentence_span(m.start(), m.end())
-                    if start in seen or not is_instruction(doc.norm[start:end]):
+                    if start in seen or not addresses_reviewer(doc.norm[start:end]):
                         continue
                     seen.add(start)
                     sentence = doc.text[start:end]

@@ -14,11 +14,12 @@ import json
 from pathlib import Path
 from typing import Callable, Iterable
 
-from assistant.checking.document import DocumentReadError, ParsedDocument, parse_text, read_document
 from assistant.checking.engine import CheckEngine, CheckResult
 from assistant.checking.presence import DEFAULT_SEMANTIC_THRESHOLD
 from assistant.checking.report import render_markdown, write_docx
 from assistant.checking.rulebook import KIND_ALIASES, KIND_LABELS, ORG_TYPE_ALIASES, Rulebook, load_rulebook
+from assistant.kb.loaders import LoadError, read_document
+from assistant.text.document import ParsedDocument, parse_text
 
 
 class CheckingService:
@@ -83,8 +84,10 @@ class CheckingService:
             path = Path(path)
             try:
                 docs.append(read_document(path))
-            except DocumentReadError as exc:
-                errors.append({"file": path.name, "message": str(exc)})
+            except LoadError as exc:
+                errors.append({"file": path.name, "message": exc.message})
+            except Exception as exc:  # a loader bug must not stop the batch either
+                errors.append({"file": path.name, "message": f"无法读取文件 {path.name}：{exc} / Cannot read file {path.name}: {exc}"})
         return self.check_documents(docs, kind=kind, org_type=org_type, errors=errors)
 
     def check_text(self, text: str, name: str = "材料.txt", kind: str | None = None,

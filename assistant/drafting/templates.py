@@ -21,7 +21,8 @@ import jinja2
 import yaml
 
 from assistant.drafting.charter import Article, Chapter, Charter, CoverageRow
-from assistant.drafting.numerals import capital_yuan, chinese_number, paren_number, ratio_phrase, yuan_figure
+from assistant.text.amounts import capital_yuan, format_yuan
+from assistant.text.numerals import chinese_number, paren_number, ratio_phrase
 from assistant.drafting.terms import CharterTerms
 from assistant.profile import OrgProfile
 
@@ -61,7 +62,7 @@ class TemplateLibrary:
             keep_trailing_newline=True,
             autoescape=False,
         )
-        self.env.filters.update(cn=chinese_number, paren=paren_number, capital=capital_yuan, figure=yuan_figure,
+        self.env.filters.update(cn=chinese_number, paren=paren_number, capital=capital_yuan, figure=format_yuan,
                                 ratio=ratio_phrase)
         self._coverage: dict[str, CoverageSpec] | None = None
 

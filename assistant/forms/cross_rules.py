@@ -20,7 +20,8 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from assistant.forms.definitions import CrossRule, FormDefinition
-from assistant.forms.validators import FieldError, IdNumberInfo, format_amount, parse_id_number
+from assistant.forms.validators import FieldError, IdNumberInfo, parse_id_number
+from assistant.text.amounts import format_yuan as format_amount
 
 Problem = tuple[str, str]
 

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from assistant.forms.cross_rules import RuleContext, applicable_minimum, matches_when
 from assistant.forms.definitions import TYPE_LABELS, FormDefinition
-from assistant.forms.validators import format_amount
+from assistant.text.amounts import format_yuan as format_amount
 
 log = logging.getLogger(__name__)
 

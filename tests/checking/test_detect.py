@@ -1,7 +1,7 @@
 import pytest
 
 from assistant.checking.detect import detect_kind, detect_org_type, extract_facts, extract_names
-from assistant.checking.document import parse_text
+from assistant.text.document import parse_text
 
 
 def doc(name, text):
