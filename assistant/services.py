@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # imports for type checkers only; real imports stay lazy
     from assistant.kb.keyword import KeywordIndex
     from assistant.kb.retriever import HybridRetriever
     from assistant.kb.store import ChunkStore
+    from assistant.rules import Locality, Rulebook
 
 
 class Services:
@@ -81,10 +82,10 @@ class Services:
     def register_knowledge_renderers(self) -> None:
         """Let the knowledge base read the rulebook's YAML files (as Markdown): the
         framework knows no data format, the domain registers its own."""
-        from assistant.checking.rulebook import render_rule_file_markdown
         from assistant.kb.loaders import register_renderer
+        from assistant.rules.knowledge import is_rule_file, render_rule_file
 
-        register_renderer(lambda path: path.parent.name == "rules", render_rule_file_markdown, "rulebook")
+        register_renderer(is_rule_file, lambda path: render_rule_file(path, self.rulebook), "rulebook")
 
     # --- generation -----------------------------------------------------
     @cached_property
@@ -100,21 +101,38 @@ class Services:
 
         return QAService(settings=self.settings, retriever=self.retriever, llm=self.llm)
 
+    # --- the rulebook -------------------------------------------------------
+    @cached_property
+    def rulebook(self) -> "Rulebook":
+        """The legal knowledge for the configured locality, loaded once and handed to
+        drafting, checking, forms (and Q&A guidance and risk screening)."""
+        from assistant.rules import load_rulebook
+
+        s = self.settings
+        return load_rulebook(s.rules_dir, s.localities_dir, s.locality)
+
+    @property
+    def locality(self) -> "Locality":
+        """The configured locality: place names, districts, local words (see assistant.rules.localities)."""
+        return self.rulebook.locality
+
     # --- drafting, checking, forms ---------------------------------------
     @cached_property
     def drafter(self):
         from assistant.drafting.service import DraftingService
 
-        return DraftingService(settings=self.settings, retriever_factory=lambda: self.retriever, llm_factory=lambda: self.llm)
+        return DraftingService(settings=self.settings, retriever_factory=lambda: self.retriever, llm_factory=lambda: self.llm,
+                               rulebook=self.rulebook)
 
     @cached_property
     def checker(self):
         from assistant.checking.service import CheckingService
 
-        return CheckingService(settings=self.settings, embeddings_factory=lambda: self.embeddings)
+        return CheckingService(settings=self.settings, embeddings_factory=lambda: self.embeddings, rulebook=self.rulebook)
 
     @cached_property
     def filler(self):
         from assistant.forms.service import FormFillingService
 
-        return FormFillingService(settings=self.settings, retriever_factory=lambda: self.retriever, llm_factory=lambda: self.llm)
+        return FormFillingService(settings=self.settings, retriever_factory=lambda: self.retriever, llm_factory=lambda: self.llm,
+                                  rulebook=self.rulebook)

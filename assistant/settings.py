@@ -124,7 +124,8 @@ class Settings(BaseSettings):
     model_cache_dir: Path = PROJECT_ROOT / "models"
     # Material shared beside the checkout (regulations, law corpus); eval and tests only.
     shared_dir: Path = PROJECT_ROOT.parent / "shared"
-    # Rulebook locality (selects locality-dependent thresholds in corpus/rules).
+    # The locality whose rules apply (corpus/localities/<locality>.yaml: place names, local
+    # thresholds); a place without a file gets national rules only, with a notice.
     locality: str = "上海市"
 
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
@@ -177,6 +178,10 @@ class Settings(BaseSettings):
     @property
     def forms_dir(self) -> Path:
         return self.corpus_dir / "forms"
+
+    @property
+    def localities_dir(self) -> Path:
+        return self.corpus_dir / "localities"
 
 
 def offline_environment() -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fractions import Fraction
+
 from assistant.text.amounts import format_yuan
-from assistant.text.numerals import NUMERAL_CHARS, parse_number
+from assistant.text.numerals import NUMERAL_CHARS, RATIO_PHRASE_RE, fraction_words, parse_number, read_ratio
 from assistant.text.sentences import sentence_span
 
 _CN_CHARS = "".join(sorted(NUMERAL_CHARS))
@@ -43,7 +45,7 @@ _UPPER_WORDS = ("不超过", "不得超过", "不高于", "不得高于", "最�
 
 @dataclass
 class Quantity:
-    kind: str  # amount | age | count | term | terms | times | percent
+    kind: str  # amount | age | count | term | terms | times | percent | ratio (三分之二以上, 过半数)
     value: float  # the single value, or the low end of a range, in base units
     high: float | None  # the high end of a range, else None
     unit: str  # the unit as written
@@ -127,6 +129,13 @@ def extract_quantities(text: str, kinds: tuple[str, ...] | None = None) -> list[
         value = parse_number(m.group("a"))
         if value is not None:
             add("percent", value, None, "%", m.start(), m.end())
+    if kinds and "ratio" in kinds:  # only when asked: "2/3" is also how some write a date
+        for m in RATIO_PHRASE_RE.finditer(text):
+            if overlaps(m.start(), m.end()):
+                continue
+            ratio = read_ratio(m.group(0))
+            if ratio is not None:
+                add("ratio", float(ratio), None, "", m.start(), m.end())
     for m in _AGE_CELL_RE.finditer(text):
         if overlaps(m.start("a"), m.end("a")):
             continue
@@ -138,5 +147,7 @@ def extract_quantities(text: str, kinds: tuple[str, ...] | None = None) -> list[
 def format_value(kind: str, value: float) -> str:
     if kind == "amount":
         return format_yuan(value)
+    if kind == "ratio":
+        return fraction_words(Fraction(value).limit_denominator(20))
     unit = {"age": "周岁", "count": "名", "term": "年", "terms": "届", "times": "次", "percent": "%"}.get(kind, "")
     return f"{value:g}{unit}"

@@ -86,15 +86,33 @@ def test_public_foundation_needs_more_original_fund(checker, source_text):
     assert finding.rule_id == "TH-FD-FUND" and "400万元" in finding.detail
 
 
-def test_locality_setting_changes_the_threshold(tmp_settings, source_text):
-    from assistant.checking.rulebook import load_rulebook
+def test_locality_setting_changes_the_threshold(tmp_path, source_text):
+    """The 开办资金 minimum is the configured locality's: its own file's number, none where it sets none."""
+    import shutil
 
-    rulebook = load_rulebook(tmp_settings.rules_dir)
-    rulebook.locality_values["示例区"] = {"inherit": "上海市", "ss_start_funds": 300_000}
-    settings = tmp_settings.model_copy(update={"locality": "示例区"})
-    result = CheckingService(settings, rulebook=rulebook).check_text(source_text("ss_charter.txt"), "章程.txt")
-    assert rule_ids(result) == ["TH-SS-FUNDS"]
-    assert "30万元" in result.findings[0].detail
+    import yaml
+
+    from assistant.settings import PROJECT_ROOT, load_settings
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(PROJECT_ROOT / "corpus" / "rules", corpus / "rules")
+    shutil.copytree(PROJECT_ROOT / "corpus" / "localities", corpus / "localities")
+    place = yaml.safe_load((corpus / "localities" / "上海市.yaml").read_text(encoding="utf-8"))
+    place.update(name="示例市", districts=[], short_names=[], address_prefixes=["示例市"])
+    place["bounds"]["ss_start_funds_city"]["min"] = 300_000
+    (corpus / "localities" / "示例市.yaml").write_text(yaml.safe_dump(place, allow_unicode=True), encoding="utf-8")
+    text = source_text("ss_charter.txt")
+
+    def check(locality):
+        settings = load_settings(corpus_dir=corpus, data_dir=tmp_path / "data", locality=locality)
+        return CheckingService(settings).check_text(text, "章程.txt")
+
+    result = check("示例市")
+    assert rule_ids(result) == ["TH-SS-FUNDS"] and "30万元" in result.findings[0].detail
+    assert rule_ids(check("上海市")) == []
+    luoyang = check("洛阳市")  # sets no 开办资金 minimum: the rule is reported as not applicable, not checked
+    assert rule_ids(luoyang) == [] and "TH-SS-FUNDS" in luoyang.not_applicable
+    assert any("TH-SS-FUNDS 不适用：洛阳市没有规定" in note for note in luoyang.notes)
 
 
 def test_members_and_age_in_table_rows(checker, source_text, tmp_path):
