@@ -45,7 +45,15 @@ class Services:
     def keyword_index(self) -> "KeywordIndex":
         from assistant.kb.keyword import KeywordIndex
 
-        return KeywordIndex.load(self.settings.keyword_index_path)
+        return KeywordIndex.load(self.settings.keyword_index_path, words=self.domain_words)
+
+    @property
+    def domain_words(self) -> tuple[str, ...]:
+        """The field's vocabulary (corpus/_domain_words.yaml), for the keyword tokenizer."""
+        from assistant.rules.vocabulary import domain_words
+
+        name = self.settings.retrieval.domain_words
+        return domain_words(self.settings.corpus_dir / name) if name else ()
 
     @cached_property
     def retriever(self) -> "HybridRetriever":

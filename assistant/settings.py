@@ -77,6 +77,8 @@ class RetrievalSettings(BaseModel):
     other_locality_weight: float = 0.7
     # Colloquial → statutory vocabulary used to expand queries (义工 → 志愿者 …).
     thesaurus: str = "_thesaurus.yaml"
+    # The field's words the keyword tokenizer keeps whole (corpus/<file>); "" = none.
+    domain_words: str = "_domain_words.yaml"
     # Sentence ranker (hybrid mode): the top ``rerank_depth`` fused candidates are re-scored
     # as normalised fused score + sentence_weight × normalised best-sentence similarity.
     # 0 turns it off. Chosen by the retrieval eval (eval/README.md).

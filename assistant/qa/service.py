@@ -121,11 +121,11 @@ def _tokenizer():
     if _segmenter is None:
         import jieba
 
-        from assistant.kb.keyword import DOMAIN_WORDS
+        from assistant.rules.vocabulary import domain_words
 
         jieba.setLogLevel(60)
         tokenizer = jieba.Tokenizer()
-        for word in (*DOMAIN_WORDS, *_QA_WORDS):
+        for word in (*domain_words(), *_QA_WORDS):
             tokenizer.add_word(word, freq=200000)
         _segmenter = tokenizer
     return _segmenter
