@@ -242,7 +242,10 @@ def _supervision(p: OrgProfile, rb: Rulebook) -> list[ProfileProblem]:
 
 def _leadership(p: OrgProfile, rb: Rulebook) -> list[ProfileProblem]:
     out, lead = [], p.leadership
-    age, terms = rb.bound("leader_age"), rb.bound("leader_terms")
+    age, terms, adult = rb.bound("leader_age"), rb.bound("leader_terms"), rb.bound("adult_age")
+    if lead.age_limit < adult.min:
+        out.append(problem("leadership.age_limit", "age_limit_too_low", f"负责人须具有完全民事行为能力，最高任职年龄不得低于{adult}",
+                           adult.basis))
     if lead.age_limit > age.max:
         out.append(problem("leadership.age_limit", "age_limit_too_high", f"负责人任职最高年龄{lead.age_limit}周岁超过{age}", age.basis))
     if lead.max_consecutive_terms > terms.max:

@@ -7,7 +7,7 @@ type …). The legal rules are checked by ``assistant.profile.checks`` against t
 rulebook. Numbers a founder may leave out because the model charters fix them
 (每届年限, 到会比例, 最高任职年龄 …) are ``None`` here and filled from the rulebook
 by ``complete_profile``. Amounts are whole 元 (``amount_yuan``); ratios are
-fractions written as strings ("2/3", "1/2").
+fractions written as strings ("3/4").
 """
 
 from __future__ import annotations
@@ -98,8 +98,8 @@ class Assembly(_RatioValidated):
     form: Literal["会员大会", "会员代表大会"] = Field("会员大会", title="形式", description="会员大会或会员代表大会")
     term_years: int | None = Field(None, ge=1, title="每届年限", description="每届任期（年）；空则按规则库上限")
     meetings_per_term: int = Field(1, ge=1, title="每届召开次数", description="每届至少召开的次数")
-    quorum: str | None = _ratio_field("到会比例", "须有多少比例的会员（代表）出席方能召开，如 2/3")
-    pass_ratio: str | None = _ratio_field("表决比例", "一般决议须经到会会员（代表）多少比例同意，1/2 表示过半数")
+    quorum: str | None = _ratio_field("到会比例", "须有多少比例的会员（代表）出席方能召开，写作分数，如 3/4")
+    pass_ratio: str | None = _ratio_field("表决比例", "一般决议须经到会会员（代表）多少比例同意，写作分数，如 3/4")
     special_pass_ratio: str | None = _ratio_field("特别决议比例", "修改章程、终止等重大事项的表决比例")
     max_extension_years: int | None = Field(None, ge=0, title="最长延期换届（年）", description="特殊情况延期换届的最长期限；空则按规则库上限")
 
@@ -111,7 +111,7 @@ class Council(_RatioValidated):
     size_max: int = Field(..., ge=1, title="理事人数上限", description="理事会最多理事人数")
     term_years: int | None = Field(None, ge=1, title="每届年限", description="理事每届任期（年）；空则按规则库上限")
     meetings_per_year: int = Field(1, ge=1, title="每年会议次数", description="理事会每年至少召开的次数")
-    quorum: str | None = _ratio_field("到会比例", "须有多少比例的理事出席方能召开，如 2/3")
+    quorum: str | None = _ratio_field("到会比例", "须有多少比例的理事出席方能召开，写作分数，如 3/4")
     pass_ratio: str | None = _ratio_field("表决比例", "决议须经到会理事多少比例同意")
     special_pass_ratio: str | None = _ratio_field("重大事项表决比例", "修改章程、选举负责人等重大事项的表决比例")
 
@@ -152,7 +152,7 @@ class Leadership(_Model):
     secretary_title: str = Field("秘书长", title="秘书长职务", description="秘书长")
     secretary_full_time: bool = Field(True, title="秘书长专职", description="秘书长是否为专职")
     legal_representative: str = Field("会长", title="法定代表人", description="由哪一职务担任法定代表人")
-    age_limit: int | None = Field(None, ge=18, title="最高任职年龄", description="负责人任职最高年龄（周岁）；空则按规则库上限")
+    age_limit: int | None = Field(None, ge=1, title="最高任职年龄", description="负责人任职最高年龄（周岁）；空则按规则库上限")
     max_consecutive_terms: int | None = Field(None, ge=1, title="最多连任届数", description="负责人最多连续任职届数；空则按规则库上限")
     persons: list[Person] = Field(default_factory=list, title="拟任负责人", description="拟任负责人名单（可选）")
 

@@ -153,7 +153,7 @@ def parse_ratio(text: str | Fraction) -> Fraction:
         return text
     m = _RATIO_RE.match(str(text))
     if not m or int(m.group(2)) == 0:
-        raise FormatError(f"比例应写成“分子/分母”，如 2/3（got {text!r}）")
+        raise FormatError(f"比例应写成“分子/分母”，如 3/4（got {text!r}）")
     return Fraction(int(m.group(1)), int(m.group(2)))
 
 

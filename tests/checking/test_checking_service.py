@@ -86,6 +86,35 @@ def test_public_foundation_needs_more_original_fund(checker, source_text):
     assert finding.rule_id == "TH-FD-FUND" and "400万元" in finding.detail
 
 
+# --- governance ratios in charters -------------------------------------------------------
+
+def test_foundation_quorum_and_majority_of_a_half_are_below_the_law(checker, source_text):
+    """基金会管理条例 第二十一条: 2/3 of the 理事 present to meet, 2/3 of those present for the major matters."""
+    text = source_text("fd_charter.txt")
+    assert "理事会会议须有三分之二以上理事出席" in text and "须经出席理事表决，三分之二以上通过" in text
+    bad = (text.replace("理事会会议须有三分之二以上理事出席", "理事会会议须有过半数理事出席")
+               .replace("须经出席理事表决，三分之二以上通过", "须经出席理事表决，过半数通过"))
+    result = checker.check_text(bad, "章程.txt")
+    by_id = {f.rule_id: f for f in result.findings}
+    assert set(by_id) == {"TH-FD-QUORUM", "TH-FD-SPECIAL"}
+    for finding in by_id.values():
+        assert finding.basis == "《基金会管理条例》第二十一条" and finding.status == "violation"
+        assert "过半数" in finding.evidence and "三分之二" in finding.detail
+    # The ordinary majority of 第二十一条 is 过半数: a charter saying so is right.
+    assert "理事会决议须经出席理事过半数通过" in text and checker.check_text(text, "章程.txt").findings == []
+
+
+def test_social_group_assembly_quorum_below_two_thirds(checker, source_text):
+    text = source_text("sg_charter.txt")
+    bad = text.replace("会员大会须有三分之二以上的会员出席", "会员大会须有半数以上的会员出席")
+    assert bad != text
+    (finding,) = checker.check_text(bad, "章程.txt").findings
+    assert finding.rule_id == "TH-SG-ASSEMBLY-QUORUM" and finding.severity == "medium"
+    assert finding.basis.startswith("社会团体章程示范文本") and "半数以上" in finding.evidence
+    stricter = text.replace("会员大会须有三分之二以上的会员出席", "会员大会须有四分之三以上的会员出席")
+    assert checker.check_text(stricter, "章程.txt").findings == []
+
+
 def test_locality_setting_changes_the_threshold(tmp_path, source_text):
     """The 开办资金 minimum is the configured locality's: its own file's number, none where it sets none."""
     import shutil

@@ -203,3 +203,15 @@ def test_every_rules_file_renders(rulebook):
         assert md.startswith("# ")
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert md.count("\n## ") >= len(data.get("rules") or [])
+
+
+def test_the_knowledge_base_reads_rules_through_the_registered_renderer(tmp_settings):
+    from assistant.kb.loaders import LoadError, load_file
+    from assistant.services import Services
+
+    Services(tmp_settings).register_knowledge_renderers()
+    loaded = load_file(RULES / "names.yaml")
+    assert loaded.format == "rulebook" and loaded.text.startswith("# 社会组织名称规则")
+    assert "《民办非企业单位登记管理暂行条例》第八条" in loaded.text
+    with pytest.raises(LoadError):
+        load_file(RULES / "_law.yaml")  # the law file is data, not a document
