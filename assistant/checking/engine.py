@@ -24,6 +24,7 @@ from assistant.checking.presence import (
 )
 from assistant.rules import KIND_LABELS, Rule, Rulebook
 from assistant.rules.knowledge import forbidden_words
+from assistant.rules.rulebook import CHECKER_SCOPES
 from assistant.text.instructions import REVIEWER_SIGNALS, addresses_reviewer
 
 STATUS_BY_TYPE = {
@@ -122,7 +123,7 @@ class CheckEngine:
             charter_docs = list(docs)
         ctx = _Context(docs, charter_docs, masked, facts, names, org_type, kind,
                        SemanticMatcher(self.embeddings_factory, self.description_cache, self.semantic_threshold))
-        rules = [r for r in self.rulebook.rules if r.applies(kind, org_type)]
+        rules = [r for r in self.rulebook.rules if r.scope in CHECKER_SCOPES and r.applies(kind, org_type)]
         for rule_id, (reason, org_types) in self.rulebook.inapplicable.items():
             if org_type in org_types:
                 result.not_applicable.append(rule_id)

@@ -10,8 +10,8 @@ overrides it, so an unknown locality falls back to national law with a visible
 notice, never to another place's numbers.
 
     localities = load_localities(Path("corpus/localities"))
-    here = localities.get("上海市")          # or "长宁区", "上海市长宁区"
-    here.places()                           # ["上海市", "黄浦区", …]
+    here = localities.get("洛阳市")          # or "西工区", "洛阳市西工区"
+    here.places()                           # ["洛阳市", "老城区", "西工区", …]
     here.city_words                         # ("本市", "全市", "市级", "市里")
     localities.all_known_places()           # every shipped place: for "那洛阳市呢？"
 """
@@ -45,17 +45,17 @@ class DirectRegistration:
 
 @dataclass(frozen=True)
 class Locality:
-    name: str  # 上海市
-    province: str = ""  # 上海市 (a municipality is its own province), 河南省
-    short_names: tuple[str, ...] = ()  # 上海, 沪
+    name: str  # 洛阳市
+    province: str = ""  # 河南省 (a municipality is its own province)
+    short_names: tuple[str, ...] = ()  # 洛阳
     city_words: tuple[str, ...] = DEFAULT_CITY_WORDS  # words that mean this city in a question or a notice
-    districts: tuple[str, ...] = ()  # 黄浦区 … (区, 县, 县级市)
-    address_prefixes: tuple[str, ...] = ()  # 中国上海市, 上海市 … (stripped before addresses are compared)
-    registration_authority: str = ""  # 上海市民政局
+    districts: tuple[str, ...] = ()  # 西工区 … (区, 县, 县级市)
+    address_prefixes: tuple[str, ...] = ()  # 河南省洛阳市, 洛阳市 … (stripped before addresses are compared)
+    registration_authority: str = ""  # 洛阳市民政局
     lower_level: str = "区级"  # what the level below the city is called here
     area_code: str = ""  # telephone area code
     issuers: tuple[str, ...] = ()  # issuers of the locality's own documents
-    doc_number_prefixes: tuple[str, ...] = ()  # 沪民 …
+    doc_number_prefixes: tuple[str, ...] = ()  # the 文号 prefixes of its own documents
     words: tuple[str, ...] = ()  # local terms (programmes, place words) a reader should keep whole
     direct_registration: DirectRegistration | None = None
     provisions: dict[str, Provision] = field(default_factory=dict)  # local bounds and provisions, by key
@@ -66,7 +66,7 @@ class Locality:
 
     # --- places ---------------------------------------------------------------------
     def places(self) -> list[str]:
-        """The locality and its districts: ["上海市", "黄浦区", …]."""
+        """The locality and its districts: ["洛阳市", "老城区", …]."""
         return [self.name, *self.districts]
 
     def generic_terms(self) -> list[str]:
@@ -77,7 +77,7 @@ class Locality:
         return list(dict.fromkeys(w for w in words if w))
 
     def district_of(self, text: str) -> str | None:
-        """The first of this locality's districts named in ``text`` (长宁 counts for 长宁区)."""
+        """The first of this locality's districts named in ``text`` (西工 counts for 西工区)."""
         found = [(text.find(d), d) for d in self.districts if d in text]
         found += [(text.find(d[:-1]), d) for d in self.districts if len(d) >= 3 and d[:-1] in text]
         return min(found)[1] if found else None
@@ -140,7 +140,7 @@ class Localities:
             return found[0]
         if place in NATIONAL_NAMES:
             return self.national()
-        where = f"{self.directory}/{place}.yaml" if self.directory else f"{place}.yaml"
+        where = f"{self.directory.parent.name}/{self.directory.name}/{place}.yaml" if self.directory else f"{place}.yaml"
         notice = (f"没有“{place}”的地方规则文件（{where}），只适用全国性规定；地方设定的数值（如社会服务机构开办资金）不作检查。"
                   f" / No locality file for {place!r}: national rules only.")
         return Locality(name=place, registration_authority=f"{place}民政局", notice=notice, registry=self)

@@ -24,7 +24,7 @@ class NamingRules:
     endings: dict[str, tuple[str, ...]]  # org type -> form words that end a name
     endings_basis: dict[str, str]
     chamber_ending: str  # 异地商会 names end with it
-    extra_region_names: tuple[str, ...] = field(default=())  # short names (上海) a locality allows
+    extra_region_names: tuple[str, ...] = field(default=())  # a locality's short names, accepted as its region
 
     def local_prefix_basis(self, org_type: str) -> str:
         return self.local_prefixes_basis.get(org_type) or next(iter(self.local_prefixes_basis.values()), "")

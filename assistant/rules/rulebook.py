@@ -13,7 +13,7 @@ It holds
   basis, severity and the fix to suggest. Texts in rule and form files may use
   the law's values as ``{{ b.key }}`` (Jinja2), so that no number is copied.
 
-    rulebook = load_rulebook(rules_dir, localities_dir, "上海市")
+    rulebook = load_rulebook(rules_dir, localities_dir, settings.locality)
     rulebook.bound("funds_min", org_type="社会团体", level="全国性")   # Bound: 10万元, 社会团体登记管理条例 第十条
     rulebook.bound("leader_age").max                                 # 70
     rulebook.charter_items("基金会")                                  # the 第十条 items, as rules
@@ -42,8 +42,11 @@ from assistant.rules.provisions import Bound, Provision, parse_provision
 
 LAW_FILE = "_law.yaml"
 
+# Rule types and scopes the loader accepts. The filing checker runs the scopes in CHECKER_SCOPES;
+# a new consumer (e.g. risk screening over a registry) adds its own type and scope here.
 RULE_TYPES = ("presence", "material", "threshold", "name", "signature", "consistency")
-SCOPES = ("charter", "filing", "package")
+CHECKER_SCOPES = ("charter", "filing", "package")
+SCOPES = CHECKER_SCOPES
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_LABELS = {"high": "必须补正", "medium": "应当修改", "low": "建议完善"}
 
