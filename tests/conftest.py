@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 from pathlib import Path
 
@@ -39,3 +40,14 @@ def shipped_rulebook(locality: str = "上海市"):
 def rulebook():
     """The shipped rulebook for the default locality (上海市)."""
     return shipped_rulebook()
+
+
+def deep_merge(base: dict, overrides: dict) -> dict:
+    """``base`` with ``overrides`` merged in, nested dicts key by key (neither is changed)."""
+    out = copy.deepcopy(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
 
 from assistant.profile import OrgProfile, complete_profile, type_defaults
-from tests.conftest import shipped_rulebook
+from tests.conftest import deep_merge, shipped_rulebook
 
 BASE_FIELDS = {
     "社会团体": {"name": "上海市青年创业促进会", "address": "上海市黄浦区人民大道1号", "registration_authority": "上海市民政局",
@@ -24,16 +23,6 @@ BASE_FIELDS = {
     "基金会": {"name": "上海市绿色未来基金会", "address": "上海市长宁区延安西路1号", "registration_authority": "上海市民政局",
             "purpose": "资助环境保护公益项目。", "business_scope": ["资助环保项目", "开展环保宣传"]},
 }
-
-
-def deep_merge(base: dict, overrides: dict) -> dict:
-    out = copy.deepcopy(base)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
 
 
 def profile_data(kind: str = "社会团体", foundation_kind: str = "非公募", **overrides: Any) -> dict:

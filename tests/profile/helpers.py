@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import date
 
 from assistant.profile import type_defaults, validate_profile_data
-from tests.conftest import shipped_rulebook
+from tests.conftest import deep_merge, shipped_rulebook
 
 TODAY = date(2026, 6, 1)
-
-
-def merge(base: dict, overrides: dict) -> dict:
-    out = copy.deepcopy(base)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def data(org_type: str = "社会团体", kind: str | None = None, locality: str = "上海市", **overrides) -> dict:
@@ -37,7 +26,7 @@ def data(org_type: str = "社会团体", kind: str | None = None, locality: str 
         if not base.get("direct_registration"):
             base["supervisory_unit"] = f"{locality}青年联合会"
     base.update(address=f"{locality}人民路1号", purpose="服务会员。", business_scope=["开展培训"])
-    return merge(base, overrides)
+    return deep_merge(base, overrides)
 
 
 def problems(d: dict, locality: str = "上海市"):
