@@ -59,6 +59,7 @@ class CharterTerms:
 
 
 def build_terms(profile: OrgProfile) -> CharterTerms:
+    """The wording of a *completed* profile (``assistant.profile.complete_profile``: every number set)."""
     gov = profile.governance
     lead = profile.leadership
     org = {"社会团体": "本会", "社会服务机构": "本单位", "基金会": "本基金会"}[profile.org_type]

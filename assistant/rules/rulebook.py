@@ -170,6 +170,7 @@ class _Sources:
     """What is read from disk once; every locality's view is built from it."""
 
     law: dict[str, Provision]
+    law_data: dict[str, Any]
     names: NamingRules
     localities: Localities
     rule_files: list[tuple[Path, dict[str, Any]]]
@@ -258,6 +259,13 @@ class Rulebook:
         if sources is not None:
             keys |= set(sources.law) | sources.localities.defined_keys()
         return keys
+
+    def data(self, key: str) -> Any:
+        """A further data set of the law or of the locality (the locality's wins): lists such as the
+        grounds a local rule gives for failing the 年度检查, each with its ``basis``. None if absent."""
+        sources = self._sources
+        national = sources.law_data if sources else {}
+        return self.locality.data.get(key, national.get(key))
 
     @property
     def notice(self) -> str:
@@ -388,7 +396,7 @@ def missing_here(raw: dict[str, Any], book: Rulebook) -> list[str]:
     return [key for key in needed if key not in book.provisions]
 
 
-def _read_law(path: Path) -> tuple[dict[str, Provision], NamingRules]:
+def _read_law(path: Path) -> tuple[dict[str, Provision], NamingRules, dict[str, Any]]:
     if not path.is_file():
         raise RulebookError(f"缺少法定数值文件 {path} / the law file {path} is missing")
     data = read_yaml(path)
@@ -405,7 +413,7 @@ def _read_law(path: Path) -> tuple[dict[str, Provision], NamingRules]:
         names = parse_naming(data.get("names") or {})
     except ValueError as exc:
         raise RulebookError(f"{path.name}：{exc} / invalid names section in {path.name}") from None
-    return law, names
+    return law, names, dict(data.get("data") or {})
 
 
 def _build(sources: _Sources, locality_name: str) -> Rulebook:
@@ -451,7 +459,7 @@ def load_rulebook(rules_dir: Path, localities_dir: Path | None = None, locality:
     """
     rules_dir = Path(rules_dir)
     localities_dir = Path(localities_dir) if localities_dir else rules_dir.parent / "localities"
-    law, names = _read_law(rules_dir / LAW_FILE)
+    law, names, law_data = _read_law(rules_dir / LAW_FILE)
     try:
         localities = load_localities(localities_dir) if localities_dir.is_dir() else Localities({}, localities_dir)
     except LocalityError as exc:
@@ -459,6 +467,6 @@ def load_rulebook(rules_dir: Path, localities_dir: Path | None = None, locality:
     files = sorted(p for p in rules_dir.glob("*.yaml") if not p.name.startswith("_"))
     if not files:
         raise RulebookError(f"规则目录 {rules_dir} 中没有规则文件 / no rules files in {rules_dir}")
-    sources = _Sources(law=law, names=names, localities=localities,
+    sources = _Sources(law=law, law_data=law_data, names=names, localities=localities,
                        rule_files=[(p, read_yaml(p)) for p in files], files=files)
     return _build(sources, locality or next(iter(localities.names()), ""))

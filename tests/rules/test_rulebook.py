@@ -114,6 +114,12 @@ def test_another_locality_uses_its_own_values_and_never_shanghais(rulebook):
     assert rulebook.bound("leader_age", locality="洛阳市") is luoyang.bound("leader_age")
 
 
+def test_further_data_sets_come_from_the_locality_or_the_law(rulebook):
+    grounds = rulebook.at("洛阳市").data("annual_inspection_fail_grounds")
+    assert grounds["basis"] == "洛阳市社会团体登记管理办法 第十五条" and "一年中未开展任何业务活动" in grounds["items"]
+    assert rulebook.data("annual_inspection_fail_grounds") is None
+
+
 def test_unknown_locality_gets_national_rules_and_a_notice():
     book = load_rulebook(RULES, LOCALITIES, "杭州市")
     assert book.notice and "杭州市" in book.notice
