@@ -124,8 +124,8 @@ class CheckEngine:
         ctx = _Context(docs, charter_docs, masked, facts, names, org_type, kind,
                        SemanticMatcher(self.embeddings_factory, self.description_cache, self.semantic_threshold))
         rules = [r for r in self.rulebook.rules if r.scope in CHECKER_SCOPES and r.applies(kind, org_type)]
-        for rule_id, (reason, org_types) in self.rulebook.inapplicable.items():
-            if org_type in org_types:
+        for rule_id, (reason, org_types, kinds) in self.rulebook.inapplicable.items():
+            if org_type in org_types and kind in kinds:
                 result.not_applicable.append(rule_id)
                 result.notes.append(f"{rule_id} 不适用：{reason}")
         for rule in rules:

@@ -186,8 +186,8 @@ class Rulebook:
     localities: Localities
     files: list[Path] = field(default_factory=list)
     statutes: dict[str, str] = field(default_factory=dict)  # org type -> statute of its charter items
-    # rule id -> (why it does not apply here, the org types it is for)
-    inapplicable: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # rule id -> (why it does not apply here, the org types and filing kinds it is for)
+    inapplicable: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     _sources: _Sources | None = field(default=None, repr=False)
     _views: dict[str, "Rulebook"] = field(default_factory=dict, repr=False)
 
@@ -433,7 +433,8 @@ def _build(sources: _Sources, locality_name: str) -> Rulebook:
             if missing:
                 _check_variants(raw, path.name, book.known_keys)
                 reason = f"{locality.name}没有规定{'、'.join(_item_of(k, sources) for k in missing)}"
-                book.inapplicable[rid] = (reason, _as_tuple(raw.get("org_types")) or ORG_TYPES)
+                kinds = KINDS if raw.get("scope") == "charter" else _as_tuple(raw.get("kinds")) or KINDS
+                book.inapplicable[rid] = (reason, _as_tuple(raw.get("org_types")) or ORG_TYPES, kinds)
                 continue
             rule = parse_rule(raw, path.name, book)
             book.rules.append(rule)
