@@ -166,7 +166,8 @@ def _with_registry(loc: Locality, registry: Localities) -> Locality:
     return Locality(**{**{f: getattr(loc, f) for f in loc.__dataclass_fields__}, "registry": registry})
 
 
-def _tuple(value: Any) -> tuple[str, ...]:
+def as_tuple(value: Any) -> tuple[str, ...]:
+    """A YAML value that is one string or a list of them, as a tuple of strings."""
     if value is None:
         return ()
     if isinstance(value, str):
@@ -197,17 +198,17 @@ def parse_locality(raw: dict[str, Any], source: str) -> Locality:
     return Locality(
         name=name,
         province=str(raw.get("province", "")),
-        short_names=_tuple(raw.get("short_names")),
-        city_words=_tuple(raw.get("city_words")) or DEFAULT_CITY_WORDS,
-        districts=_tuple(raw.get("districts")),
-        address_prefixes=_tuple(raw.get("address_prefixes")),
+        short_names=as_tuple(raw.get("short_names")),
+        city_words=as_tuple(raw.get("city_words")) or DEFAULT_CITY_WORDS,
+        districts=as_tuple(raw.get("districts")),
+        address_prefixes=as_tuple(raw.get("address_prefixes")),
         registration_authority=str(raw.get("registration_authority") or f"{name}民政局"),
         lower_level=str(raw.get("lower_level") or "区级"),
         area_code=str(raw.get("area_code", "")),
-        issuers=_tuple(raw.get("issuers")),
-        doc_number_prefixes=_tuple(raw.get("doc_number_prefixes")),
-        words=_tuple(raw.get("words")),
-        direct_registration=DirectRegistration(_tuple(direct.get("categories")), str(direct.get("basis", "")))
+        issuers=as_tuple(raw.get("issuers")),
+        doc_number_prefixes=as_tuple(raw.get("doc_number_prefixes")),
+        words=as_tuple(raw.get("words")),
+        direct_registration=DirectRegistration(as_tuple(direct.get("categories")), str(direct.get("basis", "")))
         if isinstance(direct, dict) else None,
         provisions=provisions,
         data=dict(raw.get("data") or {}),

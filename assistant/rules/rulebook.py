@@ -36,7 +36,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from assistant.rules.localities import Localities, Locality, LocalityError, load_localities
+from assistant.rules.localities import Localities, Locality, LocalityError, as_tuple, load_localities
 from assistant.rules.naming import NamingRules, parse_naming
 from assistant.rules.provisions import Bound, Provision, parse_provision
 
@@ -328,14 +328,6 @@ class Rulebook:
 
 # --- loading ----------------------------------------------------------------------------
 
-def _as_tuple(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value)
-
-
 def read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -372,9 +364,9 @@ def parse_rule(raw: dict[str, Any], source: str, book: Rulebook) -> Rule:
     scope = raw.get("scope", "filing")
     if scope not in SCOPES:
         raise RulebookError(f"{source} 规则 {rid} 范围未知：{scope} / unknown scope")
-    kinds = _as_tuple(raw.get("kinds")) or KINDS
+    kinds = as_tuple(raw.get("kinds")) or KINDS
     bad_kinds = [k for k in kinds if k not in KINDS]
-    org_types = _as_tuple(raw.get("org_types")) or ORG_TYPES
+    org_types = as_tuple(raw.get("org_types")) or ORG_TYPES
     bad_types = [t for t in org_types if t not in ORG_TYPES]
     if bad_kinds or bad_types:
         raise RulebookError(f"{source} 规则 {rid} 适用范围有误：{bad_kinds + bad_types} / unknown kinds or org types")
@@ -391,7 +383,7 @@ def parse_rule(raw: dict[str, Any], source: str, book: Rulebook) -> Rule:
 
 def missing_here(raw: dict[str, Any], book: Rulebook) -> list[str]:
     """Keys of the law this rule needs that the locality does not set."""
-    needed = list(_as_tuple(raw.get("requires")))
+    needed = list(as_tuple(raw.get("requires")))
     needed += [v["bound"] for v in (raw.get("detect") or {}).get("variants") or [] if "bound" in v]
     return [key for key in needed if key not in book.provisions]
 
@@ -433,8 +425,8 @@ def _build(sources: _Sources, locality_name: str) -> Rulebook:
             if missing:
                 _check_variants(raw, path.name, book.known_keys)
                 reason = f"{locality.name}没有规定{'、'.join(_item_of(k, sources) for k in missing)}"
-                kinds = KINDS if raw.get("scope") == "charter" else _as_tuple(raw.get("kinds")) or KINDS
-                book.inapplicable[rid] = (reason, _as_tuple(raw.get("org_types")) or ORG_TYPES, kinds)
+                kinds = KINDS if raw.get("scope") == "charter" else as_tuple(raw.get("kinds")) or KINDS
+                book.inapplicable[rid] = (reason, as_tuple(raw.get("org_types")) or ORG_TYPES, kinds)
                 continue
             rule = parse_rule(raw, path.name, book)
             book.rules.append(rule)
