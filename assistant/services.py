@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # imports for type checkers only; real imports stay lazy
     from assistant.kb.keyword import KeywordIndex
     from assistant.kb.retriever import HybridRetriever
     from assistant.kb.store import ChunkStore
+    from assistant.rules import Locality, Rulebook
 
 
 class Services:
@@ -44,7 +45,15 @@ class Services:
     def keyword_index(self) -> "KeywordIndex":
         from assistant.kb.keyword import KeywordIndex
 
-        return KeywordIndex.load(self.settings.keyword_index_path)
+        return KeywordIndex.load(self.settings.keyword_index_path, words=self.domain_words)
+
+    @property
+    def domain_words(self) -> tuple[str, ...]:
+        """The field's vocabulary (corpus/_domain_words.yaml), for the keyword tokenizer."""
+        from assistant.rules.vocabulary import domain_words
+
+        name = self.settings.retrieval.domain_words
+        return domain_words(self.settings.corpus_dir / name) if name else ()
 
     @cached_property
     def retriever(self) -> "HybridRetriever":
@@ -74,12 +83,21 @@ class Services:
 
         from assistant.versions.kbsync import ValiditySync
 
+        self.register_knowledge_renderers()
         return IngestService(
             settings=self.settings,
             store=self.store,
             keyword_index=self.keyword_index,
             on_change=[ValiditySync(self.validity_overrides)],
         )
+
+    def register_knowledge_renderers(self) -> None:
+        """Let the knowledge base read the rulebook's YAML files (as Markdown): the
+        framework knows no data format, the domain registers its own."""
+        from assistant.kb.loaders import register_renderer
+        from assistant.rules.knowledge import is_rule_file, render_rule_file
+
+        register_renderer(is_rule_file, lambda path: render_rule_file(path, self.rulebook), "rulebook")
 
     # --- versions and validity (assistant/versions) ------------------------
     @cached_property
@@ -109,21 +127,38 @@ class Services:
 
         return QAService(settings=self.settings, retriever=self.retriever, llm=self.llm)
 
+    # --- the rulebook -------------------------------------------------------
+    @cached_property
+    def rulebook(self) -> "Rulebook":
+        """The legal knowledge for the configured locality, loaded once and handed to
+        drafting, checking, forms (and Q&A guidance and risk screening)."""
+        from assistant.rules import load_rulebook
+
+        s = self.settings
+        return load_rulebook(s.rules_dir, s.localities_dir, s.locality)
+
+    @property
+    def locality(self) -> "Locality":
+        """The configured locality: place names, districts, local words (see assistant.rules.localities)."""
+        return self.rulebook.locality
+
     # --- drafting, checking, forms ---------------------------------------
     @cached_property
     def drafter(self):
         from assistant.drafting.service import DraftingService
 
-        return DraftingService(settings=self.settings, retriever_factory=lambda: self.retriever, llm_factory=lambda: self.llm)
+        return DraftingService(settings=self.settings, retriever_factory=lambda: self.retriever, llm_factory=lambda: self.llm,
+                               rulebook=self.rulebook)
 
     @cached_property
     def checker(self):
         from assistant.checking.service import CheckingService
 
-        return CheckingService(settings=self.settings, embeddings_factory=lambda: self.embeddings)
+        return CheckingService(settings=self.settings, embeddings_factory=lambda: self.embeddings, rulebook=self.rulebook)
 
     @cached_property
     def filler(self):
         from assistant.forms.service import FormFillingService
 
-        return FormFillingService(settings=self.settings, retriever_factory=lambda: self.retriever, llm_factory=lambda: self.llm)
+        return FormFillingService(settings=self.settings, retriever_factory=lambda: self.retriever, llm_factory=lambda: self.llm,
+                                  rulebook=self.rulebook)

@@ -86,6 +86,8 @@ class RetrievalSettings(BaseModel):
     other_locality_weight: float = 0.7
     # Colloquial → statutory vocabulary used to expand queries (义工 → 志愿者 …).
     thesaurus: str = "_thesaurus.yaml"
+    # The field's words the keyword tokenizer keeps whole (corpus/<file>); "" = none.
+    domain_words: str = "_domain_words.yaml"
     # Sentence ranker (hybrid mode): the top ``rerank_depth`` fused candidates are re-scored
     # as normalised fused score + sentence_weight × normalised best-sentence similarity.
     # 0 turns it off. Chosen by the retrieval eval (eval/README.md).
@@ -164,7 +166,8 @@ class Settings(BaseSettings):
     model_cache_dir: Path = PROJECT_ROOT / "models"
     # Material shared beside the checkout (regulations, law corpus); eval and tests only.
     shared_dir: Path = PROJECT_ROOT.parent / "shared"
-    # Rulebook locality (selects locality-dependent thresholds in corpus/rules).
+    # The locality whose rules apply (corpus/localities/<locality>.yaml: place names, local
+    # thresholds); a place without a file gets national rules only, with a notice.
     locality: str = "上海市"
 
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
@@ -226,6 +229,10 @@ class Settings(BaseSettings):
     @property
     def forms_dir(self) -> Path:
         return self.corpus_dir / "forms"
+
+    @property
+    def localities_dir(self) -> Path:
+        return self.corpus_dir / "localities"
 
 
 def offline_environment() -> None:

@@ -97,7 +97,7 @@ def evaluate(profiles_dir: Path, out_dir: Path, use_checker: bool = True) -> dic
         expected = yaml.safe_load(expected_path.read_text(encoding="utf-8")) or {}
         for name, rules in expected.items():
             try:
-                _, problems = validate_profile_data(load_profile_data(invalid_dir / name))
+                _, problems = validate_profile_data(load_profile_data(invalid_dir / name), drafter.rulebook)
             except ProfileError as exc:
                 errors.append({"file": f"invalid/{name}", "error": str(exc)})
                 continue

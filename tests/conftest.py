@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
 
 import pytest
@@ -23,3 +25,29 @@ def shared_dir() -> Path:
 def tmp_settings(tmp_path: Path) -> Settings:
     """Settings whose data directory is private to the test (the corpus stays the repo's)."""
     return load_settings(data_dir=tmp_path / "data")
+
+
+@functools.lru_cache(maxsize=None)
+def shipped_rulebook(locality: str = "上海市"):
+    """The shipped rulebook (corpus/rules, corpus/localities) for one locality, loaded once."""
+    from assistant.rules import load_rulebook
+
+    corpus = PROJECT_ROOT / "corpus"
+    return load_rulebook(corpus / "rules", corpus / "localities", locality)
+
+
+@pytest.fixture(scope="session")
+def rulebook():
+    """The shipped rulebook for the default locality (上海市)."""
+    return shipped_rulebook()
+
+
+def deep_merge(base: dict, overrides: dict) -> dict:
+    """``base`` with ``overrides`` merged in, nested dicts key by key (neither is changed)."""
+    out = copy.deepcopy(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out

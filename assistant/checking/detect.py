@@ -10,15 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.checking.document import ParsedDocument
 from assistant.checking.numbers import extract_quantities
-
-# Name endings of the three organization types (民政部令第69号: 区划 + 字号/领域 + 组织形式).
-SG_SUFFIXES = ("协会", "学会", "研究会", "促进会", "联合会", "商会", "联谊会", "同学会", "校友会", "总会", "分会")
-SS_SUFFIXES = ("服务中心", "中心", "学校", "幼儿园", "学院", "医院", "养老院", "敬老院", "服务社", "工作室", "研究院", "研究所", "院", "所", "社", "站", "园")
-FD_SUFFIXES = ("基金会",)
-_ALL_SUFFIXES = tuple(sorted(FD_SUFFIXES + SG_SUFFIXES + SS_SUFFIXES, key=len, reverse=True))
-_SUFFIX_RE = "|".join(_ALL_SUFFIXES)
+from assistant.rules import Locality, NamingRules
+from assistant.text.document import ParsedDocument
 
 # Title words that mark each filing kind, strongest kind first: a package with a
 # 注销登记申请书 is a deregistration even if it also holds a charter.
@@ -32,11 +26,6 @@ KIND_TITLE_SIGNALS: list[tuple[str, tuple[str, ...]]] = [
 
 CHARTER_TITLE_RE = re.compile(r"章程(（草案）|\(草案\)|草案|（修订）|（修订稿）|（修正案）)?\s*$")
 
-NAME_PATTERNS = [
-    # "本会的名称是：上海市……协会" / "名称: 上海市……中心" (not the 业务主管单位's name)
-    re.compile(rf"(?<!单位)(?<!机关)(?<!项目)名称\s*(?:(?:是|为)\s*[:：]?|[:：])\s*[“\"「]?(?P<v>[^，。；,;\n”\"」:：]{{2,40}}?(?:{_SUFFIX_RE}))(?=[”\"」]|[（(]以下|[，。；,;\s（(]|$)"),
-]
-TITLE_NAME_RE = re.compile(rf"^\s*(?P<v>[^，。；\s]{{2,40}}?(?:{_SUFFIX_RE}))(?=章程|20\d\d|[〇一二]{{4}}|年度|成立|设立|变更|注销|关于|登记|理事|会员|验资|清算|$)")
 ADDRESS_RE = re.compile(r"(?:住所|地址|会址|办公地点)\s*(?:(?:设在|在|为|是)\s*[:：]?|[:：])\s*(?P<v>[^，。；,;\n]{4,60})")
 LEGAL_REP_RE = re.compile(r"法定代表人(?:姓名)?\s*(?:(?:为|是)\s*[:：]?|[:：])\s*(?P<v>[\u4e00-\u9fa5·]{2,5}?)(?=[，。；,;\s（(、]|$)")
 _NOT_PERSON = ("理事长", "会长", "院长", "校长", "主任", "秘书长", "签字", "签名", "担任", "本会", "本单位")
@@ -97,21 +86,6 @@ def detect_kind(docs: list[ParsedDocument]) -> tuple[str, str]:
     return "charter", "未识别出申请类别，按章程审查"
 
 
-def extract_names(doc: ParsedDocument) -> list[Fact]:
-    facts: list[Fact] = []
-    stripped = doc.norm.lstrip()
-    offset = len(doc.norm) - len(stripped)
-    if m := TITLE_NAME_RE.match(stripped.splitlines()[0] if stripped else ""):
-        start = offset + m.start("v")
-        facts.append(_fact(doc, "name", m.group("v"), start, start + len(m.group("v"))))
-    for pattern in NAME_PATTERNS:
-        for m in pattern.finditer(doc.norm):
-            facts.append(_fact(doc, "name", m.group("v"), m.start("v"), m.end("v")))
-    facts = [f for f in facts if not any(w in f.value for w in _NOT_A_NAME)]
-    facts.sort(key=lambda f: f.start)
-    return facts
-
-
 # A "name" that holds these words is a title about an organization, not its name
 # ("……民政局关于同意……协会注销的批复").
 _NOT_A_NAME = ("关于", "同意", "批复", "通知", "请示")
@@ -124,60 +98,83 @@ def _fact(doc: ParsedDocument, field: str, shown_norm: str, start: int, end: int
     return Fact(field, value, shown, doc.sentence_at(start, end), doc.location(start), doc.name, start)
 
 
-def _norm_address(value: str) -> str:
-    value = re.sub(r"[\s，,。]", "", value)
-    value = re.sub(r"^(中国)?上海市?", "", value)
-    return value
+class FilingReader:
+    """Reads the facts of a filing with the rulebook's naming rules (which words end a name
+    of each type) and the locality's address prefixes."""
 
+    def __init__(self, naming: NamingRules, locality: Locality):
+        self.naming = naming
+        self.locality = locality
+        suffix_re = "|".join(naming.all_endings())
+        # "本会的名称是：上海市……协会" / "名称: 上海市……中心" (not the 业务主管单位's name)
+        self.name_patterns = [
+            re.compile(rf"(?<!单位)(?<!机关)(?<!项目)名称\s*(?:(?:是|为)\s*[:：]?|[:：])\s*[“\"「]?(?P<v>[^，。；,;\n”\"」:：]{{2,40}}?(?:{suffix_re}))(?=[”\"」]|[（(]以下|[，。；,;\s（(]|$)"),
+        ]
+        self.title_name_re = re.compile(rf"^\s*(?P<v>[^，。；\s]{{2,40}}?(?:{suffix_re}))(?=章程|20\d\d|[〇一二]{{4}}|年度|成立|设立|变更|注销|关于|登记|理事|会员|验资|清算|$)")
 
-def extract_facts(doc: ParsedDocument) -> list[Fact]:
-    """Name, 住所, 法定代表人 and fund amounts stated in one file."""
-    facts = extract_names(doc)
-    for m in ADDRESS_RE.finditer(doc.norm):
-        raw = m.group("v").strip()
-        if not re.search(r"[路街号弄村镇室楼区巷道]", raw):
-            continue
-        facts.append(_fact(doc, "address", raw, m.start("v"), m.start("v") + len(raw), _norm_address(raw)))
-    for m in LEGAL_REP_RE.finditer(doc.norm):
-        person = m.group("v")
-        if any(w in person for w in _NOT_PERSON):
-            continue
-        facts.append(_fact(doc, "legal_rep", person, m.start("v"), m.end("v")))
-    for m in _FUND_RE.finditer(doc.norm):
-        window_end = min(len(doc.norm), m.end() + 24)
-        window = doc.norm[m.end():window_end]
-        cut = min((i for i, ch in enumerate(window) if ch in "。；;\n"), default=len(window))
-        amounts = extract_quantities(window[:cut], kinds=("amount",))
-        if not amounts:
-            continue
-        q = amounts[0]
-        start, end = m.end() + q.start, m.end() + q.end
-        key = FUND_KEYS[m.group(0)]
-        facts.append(_fact(doc, f"funds:{key}", q.text, start, end, f"{q.value:.0f}"))
-    facts.sort(key=lambda f: f.start)
-    return facts
+    def norm_address(self, value: str) -> str:
+        """An address for comparison: no blanks or punctuation, without the locality's own prefix."""
+        return self.locality.strip_address_prefix(re.sub(r"[\s，,。]", "", value))
 
+    def extract_names(self, doc: ParsedDocument) -> list[Fact]:
+        facts: list[Fact] = []
+        stripped = doc.norm.lstrip()
+        offset = len(doc.norm) - len(stripped)
+        if m := self.title_name_re.match(stripped.splitlines()[0] if stripped else ""):
+            start = offset + m.start("v")
+            facts.append(_fact(doc, "name", m.group("v"), start, start + len(m.group("v"))))
+        for pattern in self.name_patterns:
+            for m in pattern.finditer(doc.norm):
+                facts.append(_fact(doc, "name", m.group("v"), m.start("v"), m.end("v")))
+        facts = [f for f in facts if not any(w in f.value for w in _NOT_A_NAME)]
+        facts.sort(key=lambda f: f.start)
+        return facts
 
-def detect_org_type(docs: list[ParsedDocument], names: list[Fact]) -> tuple[str, str]:
-    """社会团体 / 社会服务机构 / 基金会, from the organization's name first, then body words."""
-    for fact in names:
-        name = fact.value
-        if name.endswith(FD_SUFFIXES):
-            return "基金会", f"名称“{fact.shown}”以“基金会”结尾"
-        for suffix in SG_SUFFIXES:
-            if name.endswith(suffix):
-                return "社会团体", f"名称“{fact.shown}”以“{suffix}”结尾（社会团体的组织形式）"
-        for suffix in SS_SUFFIXES:
-            if name.endswith(suffix):
-                return "社会服务机构", f"名称“{fact.shown}”以“{suffix}”结尾（社会服务机构的组织形式）"
-    text = "\n".join(d.norm for d in docs)
-    signals = {
-        "基金会": ("本基金会", "原始基金", "公募"),
-        "社会服务机构": ("社会服务机构", "民办非企业单位", "举办者", "开办资金"),
-        "社会团体": ("会员大会", "会员代表大会", "本会", "社会团体"),
-    }
-    scores = {t: [w for w in words if w in text] for t, words in signals.items()}
-    best = max(scores, key=lambda t: len(scores[t]))
-    if scores[best]:
-        return best, f"正文含“{'”“'.join(scores[best])}”"
-    return "社会团体", "名称和正文均未显示组织类型，按社会团体审查"
+    def extract_facts(self, doc: ParsedDocument) -> list[Fact]:
+        """Name, 住所, 法定代表人 and fund amounts stated in one file."""
+        facts = self.extract_names(doc)
+        for m in ADDRESS_RE.finditer(doc.norm):
+            raw = m.group("v").strip()
+            if not re.search(r"[路街号弄村镇室楼区巷道]", raw):
+                continue
+            facts.append(_fact(doc, "address", raw, m.start("v"), m.start("v") + len(raw), self.norm_address(raw)))
+        for m in LEGAL_REP_RE.finditer(doc.norm):
+            person = m.group("v")
+            if any(w in person for w in _NOT_PERSON):
+                continue
+            facts.append(_fact(doc, "legal_rep", person, m.start("v"), m.end("v")))
+        for m in _FUND_RE.finditer(doc.norm):
+            window_end = min(len(doc.norm), m.end() + 24)
+            window = doc.norm[m.end():window_end]
+            cut = min((i for i, ch in enumerate(window) if ch in "。；;\n"), default=len(window))
+            amounts = extract_quantities(window[:cut], kinds=("amount",))
+            if not amounts:
+                continue
+            q = amounts[0]
+            start, end = m.end() + q.start, m.end() + q.end
+            key = FUND_KEYS[m.group(0)]
+            facts.append(_fact(doc, f"funds:{key}", q.text, start, end, f"{q.value:.0f}"))
+        facts.sort(key=lambda f: f.start)
+        return facts
+
+    def detect_org_type(self, docs: list[ParsedDocument], names: list[Fact]) -> tuple[str, str]:
+        """社会团体 / 社会服务机构 / 基金会, from the organization's name first, then body words."""
+        for fact in names:
+            found = self.naming.type_of(fact.value)
+            if found is None:
+                continue
+            org_type, suffix = found
+            if org_type == "基金会":
+                return "基金会", f"名称“{fact.shown}”以“{suffix}”结尾"
+            return org_type, f"名称“{fact.shown}”以“{suffix}”结尾（{org_type}的组织形式）"
+        text = "\n".join(d.norm for d in docs)
+        signals = {
+            "基金会": ("本基金会", "原始基金", "公募"),
+            "社会服务机构": ("社会服务机构", "民办非企业单位", "举办者", "开办资金"),
+            "社会团体": ("会员大会", "会员代表大会", "本会", "社会团体"),
+        }
+        scores = {t: [w for w in words if w in text] for t, words in signals.items()}
+        best = max(scores, key=lambda t: len(scores[t]))
+        if scores[best]:
+            return best, f"正文含“{'”“'.join(scores[best])}”"
+        return "社会团体", "名称和正文均未显示组织类型，按社会团体审查"

@@ -3,7 +3,7 @@
 One method per rule type. Everything here is deterministic: the same files
 and rulebook always give the same findings, and nothing written inside a
 filing can change how it is judged (sentences that address the checker are
-masked out before any matching, see ``is_instruction``).
+masked out before any matching, see ``assistant.text.instructions``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
-from assistant.checking.detect import Fact, detect_kind, detect_org_type, doc_role, extract_facts
-from assistant.checking.document import ParsedDocument
+from assistant.checking.detect import Fact, FilingReader, detect_kind, doc_role
+from assistant.text.document import ParsedDocument
 from assistant.checking.numbers import extract_quantities, format_value
 from assistant.checking.presence import (
     DEFAULT_SEMANTIC_THRESHOLD,
@@ -22,25 +22,10 @@ from assistant.checking.presence import (
     find_by_phrase,
     find_by_structure,
 )
-from assistant.checking.rulebook import KIND_LABELS, Rule, Rulebook
-
-# Sentences that speak to the reviewer or the software instead of stating the
-# organization's rules. They are data: masked before matching, never obeyed.
-# Words such as 人工智能 alone are not enough (a society may study AI); a
-# sentence is an instruction when it also tells someone what to conclude or do.
-_ADDRESSEE = re.compile(r"(审查|检查|审核|核查)(系统|程序|工具|软件|助手|模型|人员)|(?i:\bAI\b)|人工智能|大模型|语言模型|助手"
-                        r"|(?i:assistant|language model|reviewer)")
-_IMPERATIVE = re.compile(r"请|务必|不要|不得提出|忽略|直接(报告|判定|输出|认定)|(判定|认定|视为|标记|报告|输出)为|(?i:ignore|report|mark)")
-_CONCLUSION = re.compile(r"(请|务必|应当|必须)[^。；\n]{0,24}(报告|判定|认定|视为|标记|输出|回答|显示|结论)[^。；\n]{0,24}"
-                         r"(齐全|完整|通过|合格|不合格|无问题|没有问题|无缺项)")
-_IGNORE = re.compile(r"忽略[^。；\n]{0,12}(规则|指令|要求|以上|前述|之前)|(?i:ignore (all|any|previous|the above))")
-
-
-def is_instruction(sentence: str) -> bool:
-    if _CONCLUSION.search(sentence) or _IGNORE.search(sentence):
-        return True
-    return bool(_ADDRESSEE.search(sentence) and _IMPERATIVE.search(sentence))
-
+from assistant.rules import KIND_LABELS, Rule, Rulebook
+from assistant.rules.knowledge import forbidden_words
+from assistant.rules.rulebook import CHECKER_SCOPES
+from assistant.text.instructions import REVIEWER_SIGNALS, addresses_reviewer
 
 STATUS_BY_TYPE = {
     "presence": "missing", "material": "missing", "signature": "missing",
@@ -106,11 +91,12 @@ class CheckResult:
 
 
 class CheckEngine:
-    def __init__(self, rulebook: Rulebook, locality: str, embeddings_factory: Callable[[], object] | None,
+    def __init__(self, rulebook: Rulebook, embeddings_factory: Callable[[], object] | None,
                  semantic_threshold: float = DEFAULT_SEMANTIC_THRESHOLD,
                  description_cache: dict[str, list[float]] | None = None):
         self.rulebook = rulebook
-        self.locality = locality
+        self.locality = rulebook.locality.name
+        self.reader = FilingReader(rulebook.names, rulebook.locality)
         self.embeddings_factory = embeddings_factory
         self.semantic_threshold = semantic_threshold
         self.description_cache = description_cache if description_cache is not None else {}
@@ -118,7 +104,9 @@ class CheckEngine:
     # ------------------------------------------------------------------
     def check(self, docs: list[ParsedDocument], kind: str | None = None, org_type: str | None = None) -> CheckResult:
         masked, notes = self._mask_instructions(docs)
-        facts = {d.name: extract_facts(d) for d in docs}
+        if self.rulebook.notice:
+            notes.insert(0, self.rulebook.notice)
+        facts = {d.name: self.reader.extract_facts(d) for d in docs}
         names = [f for d in docs for f in facts[d.name] if f.field == "name"]
         if kind:
             kind_reason = "由用户指定"
@@ -127,7 +115,7 @@ class CheckEngine:
         if org_type:
             org_type_reason = "由用户指定"
         else:
-            org_type, org_type_reason = detect_org_type(docs, names)
+            org_type, org_type_reason = self.reader.detect_org_type(docs, names)
         result = CheckResult(kind, kind_reason, org_type, org_type_reason, self.locality, [d.name for d in docs],
                              notes=notes)
         charter_docs = [d for d in docs if doc_role(d) == "charter"]
@@ -135,7 +123,11 @@ class CheckEngine:
             charter_docs = list(docs)
         ctx = _Context(docs, charter_docs, masked, facts, names, org_type, kind,
                        SemanticMatcher(self.embeddings_factory, self.description_cache, self.semantic_threshold))
-        rules = [r for r in self.rulebook.rules if r.applies(kind, org_type)]
+        rules = [r for r in self.rulebook.rules if r.scope in CHECKER_SCOPES and r.applies(kind, org_type)]
+        for rule_id, (reason, org_types, kinds) in self.rulebook.inapplicable.items():
+            if org_type in org_types and kind in kinds:
+                result.not_applicable.append(rule_id)
+                result.notes.append(f"{rule_id} 不适用：{reason}")
         for rule in rules:
             if rule.scope == "charter" and not charter_docs:
                 result.not_applicable.append(rule.id)
@@ -165,10 +157,10 @@ class CheckEngine:
         for doc in docs:
             chars = list(doc.norm)
             seen: set[int] = set()
-            for pattern in (_ADDRESSEE, _CONCLUSION, _IGNORE):
+            for pattern in REVIEWER_SIGNALS:
                 for m in pattern.finditer(doc.norm):
                     start, end = doc.sentence_span(m.start(), m.end())
-                    if start in seen or not is_instruction(doc.norm[start:end]):
+                    if start in seen or not addresses_reviewer(doc.norm[start:end]):
                         continue
                     seen.add(start)
                     sentence = doc.text[start:end]
@@ -237,7 +229,7 @@ class CheckEngine:
     def _check_threshold(self, rule: Rule, ctx: "_Context", rules: list[Rule]):
         detect = rule.detect
         whole_text = "\n".join(ctx.masked_of(d) for d in ctx.docs)
-        if not _condition_holds(detect.get("when_text") or {}, whole_text, "", ctx.org_name):
+        if not _condition_holds(detect.get("when_text") or {}, whole_text, "", ctx.org_name, self.rulebook.names.local_prefixes):
             return None
         contexts = [re.compile(p) for p in detect.get("context") or []]
         excludes = [re.compile(p) for p in detect.get("exclude") or []]
@@ -262,11 +254,13 @@ class CheckEngine:
                 if chosen is None:
                     continue
                 variant = next((v for v in detect.get("variants") or []
-                                if _condition_holds(v.get("when") or {}, whole_text, sentence, ctx.org_name)), None)
+                                if _condition_holds(v.get("when") or {}, whole_text, sentence, ctx.org_name,
+                                                 self.rulebook.names.local_prefixes)), None)
                 if variant is None:
                     continue
-                low = self._bound_value(variant.get("min"))
-                high = self._bound_value(variant.get("max"))
+                bound = self.rulebook.provision(variant["bound"])
+                low = None if bound.min is None else float(bound.min)
+                high = None if bound.max is None else float(bound.max)
                 values = [chosen.value] + ([chosen.high] if chosen.high is not None else [])
                 quote = doc.text[chosen.sentence_start:chosen.sentence_start + len(sentence)]
                 location = doc.location(chosen.start)
@@ -284,13 +278,6 @@ class CheckEngine:
             return None
         return findings, evaluated[0]
 
-    def _bound_value(self, value) -> float | None:
-        if value is None:
-            return None
-        if isinstance(value, dict):
-            return self.rulebook.setting(value["setting"], self.locality)
-        return float(value)
-
     # --- names ---------------------------------------------------------------
     def _check_name(self, rule: Rule, ctx: "_Context", rules: list[Rule]):
         if not ctx.names:
@@ -300,8 +287,8 @@ class CheckEngine:
                 if m := re.search(pattern, ctx.masked_of(doc)):
                     # e.g. a 全国性 organization may be named 中国…
                     return [], f"不适用：{doc.sentence_at(m.start(), m.end())}（{doc.location(m.start())}）"
-        prefixes = tuple(rule.detect.get("forbidden_prefixes") or ())
-        words = tuple(rule.detect.get("forbidden_words") or ())
+        forbidden = forbidden_words(rule, self.rulebook)
+        prefixes, words = (forbidden, ()) if rule.detect.get("forbid") == "local_prefixes" else ((), forbidden)
         findings: list[Finding] = []
         reported: set[str] = set()
         for fact in ctx.names:
@@ -390,8 +377,10 @@ class _Context:
         return self._descriptions[scope]
 
 
-def _condition_holds(when: dict, text: str, sentence: str, org_name: str) -> bool:
-    if "name_prefix" in when and not org_name.startswith(tuple(when["name_prefix"])):
+def _condition_holds(when: dict, text: str, sentence: str, org_name: str, national_prefixes: tuple[str, ...]) -> bool:
+    # name_prefix: national_prefixes = the name starts with a prefix only national organizations may use.
+    prefixes = national_prefixes if when.get("name_prefix") == "national_prefixes" else tuple(when.get("name_prefix") or ())
+    if "name_prefix" in when and not org_name.startswith(prefixes):
         return False
     if "text_has" in when and not any(re.search(p, text) for p in when["text_has"]):
         return False

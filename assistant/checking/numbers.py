@@ -8,10 +8,13 @@ sentence it came from, so a finding can quote it verbatim.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from assistant.cn_numbers import NUMERAL_CHARS, parse_number
+from fractions import Fraction
+
+from assistant.text.amounts import format_yuan
+from assistant.text.numerals import NUMERAL_CHARS, RATIO_PHRASE_RE, fraction_words, parse_number, read_ratio
+from assistant.text.sentences import sentence_span
 
 _CN_CHARS = "".join(sorted(NUMERAL_CHARS))
 
@@ -38,12 +41,11 @@ _AGE_CELL_RE = re.compile(r"年龄\s*[:：]\s*(?P<a>\d{1,3})(?!\d)")
 _LOWER_WORDS = ("不少于", "不低于", "不得少于", "不得低于", "至少", "最少", "以上", "及以上")
 _UPPER_WORDS = ("不超过", "不得超过", "不高于", "不得高于", "最高", "最多", "最长", "以下", "以内", "之内", "及以下")
 
-_SENTENCE_END = "。；;！!？?\n"
 
 
 @dataclass
 class Quantity:
-    kind: str  # amount | age | count | term | terms | times | percent
+    kind: str  # amount | age | count | term | terms | times | percent | ratio (三分之二以上, 过半数)
     value: float  # the single value, or the low end of a range, in base units
     high: float | None  # the high end of a range, else None
     unit: str  # the unit as written
@@ -57,25 +59,6 @@ class Quantity:
     @property
     def is_range(self) -> bool:
         return self.high is not None
-
-
-def normalize(text: str) -> str:
-    """Full-width digits and punctuation to half-width (NFKC), keeping Chinese as is."""
-    return unicodedata.normalize("NFKC", text)
-
-
-def _sentence_around(text: str, start: int, end: int) -> tuple[str, int]:
-    left = start
-    while left > 0 and text[left - 1] not in _SENTENCE_END:
-        left -= 1
-    right = end
-    while right < len(text) and text[right] not in _SENTENCE_END:
-        right += 1
-    if right < len(text) and text[right] in "。；;！!？?":
-        right += 1
-    sentence = text[left:right]
-    stripped = sentence.lstrip()
-    return stripped.rstrip(), left + (len(sentence) - len(stripped))
 
 
 def _bound(text: str, start: int, end: int) -> str | None:
@@ -100,8 +83,8 @@ def _scaled(raw: str, unit: str) -> tuple[str, float] | None:
 def extract_quantities(text: str, kinds: tuple[str, ...] | None = None) -> list[Quantity]:
     """All quantities in ``text`` (optionally only the given kinds), in reading order.
 
-    Offsets refer to ``text`` itself; the caller should pass text already run
-    through :func:`normalize` if it wants full-width digits recognised.
+    Offsets refer to ``text`` itself; the caller should pass text already folded
+    (``assistant.text.chars.fold``) if it wants full-width digits recognised.
     """
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
@@ -112,8 +95,8 @@ def extract_quantities(text: str, kinds: tuple[str, ...] | None = None) -> list[
     def add(kind: str, value: float, high: float | None, unit: str, s: int, e: int) -> None:
         if kinds and kind not in kinds:
             return
-        sentence, sentence_start = _sentence_around(text, s, e)
-        found.append(Quantity(kind, value, high, unit, text[s:e], s, e, _bound(text, s, e), sentence, sentence_start))
+        left, right = sentence_span(text, s, e)
+        found.append(Quantity(kind, value, high, unit, text[s:e], s, e, _bound(text, s, e), text[left:right], left))
         taken.append((s, e))
 
     for m in _RANGE_RE.finditer(text):
@@ -146,6 +129,13 @@ def extract_quantities(text: str, kinds: tuple[str, ...] | None = None) -> list[
         value = parse_number(m.group("a"))
         if value is not None:
             add("percent", value, None, "%", m.start(), m.end())
+    if kinds and "ratio" in kinds:  # only when asked: "2/3" is also how some write a date
+        for m in RATIO_PHRASE_RE.finditer(text):
+            if overlaps(m.start(), m.end()):
+                continue
+            ratio = read_ratio(m.group(0))
+            if ratio is not None:
+                add("ratio", float(ratio), None, "", m.start(), m.end())
     for m in _AGE_CELL_RE.finditer(text):
         if overlaps(m.start("a"), m.end("a")):
             continue
@@ -154,16 +144,10 @@ def extract_quantities(text: str, kinds: tuple[str, ...] | None = None) -> list[
     return found
 
 
-def format_amount(yuan: float) -> str:
-    """3万元 / 200万元 / 5000元 — how staff write amounts in a report."""
-    if yuan >= 10_000 and yuan % 100 == 0:
-        wan = yuan / 10_000
-        return f"{wan:g}万元"
-    return f"{yuan:g}元"
-
-
 def format_value(kind: str, value: float) -> str:
     if kind == "amount":
-        return format_amount(value)
+        return format_yuan(value)
+    if kind == "ratio":
+        return fraction_words(Fraction(value).limit_denominator(20))
     unit = {"age": "周岁", "count": "名", "term": "年", "terms": "届", "times": "次", "percent": "%"}.get(kind, "")
     return f"{value:g}{unit}"

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from assistant.checking.document import ParsedDocument, Unit
+from assistant.text.document import ParsedDocument, Unit
 
 # Cosine similarity a passage must reach to count as covering an item description.
 # Chosen on the checking eval with multilingual-e5-small (see eval/README.md).

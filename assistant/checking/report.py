@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.checking.engine import CheckResult, Finding
-from assistant.checking.rulebook import SEVERITY_LABELS
+from assistant.rules import SEVERITY_LABELS
 
 STATUS_LABELS = {"missing": "缺少", "violation": "不符合规定", "inconsistent": "前后不一致"}
 _CN_ORDINALS = "一二三四五六七八九十"

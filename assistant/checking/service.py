@@ -14,11 +14,12 @@ import json
 from pathlib import Path
 from typing import Callable, Iterable
 
-from assistant.checking.document import DocumentReadError, ParsedDocument, parse_text, read_document
 from assistant.checking.engine import CheckEngine, CheckResult
 from assistant.checking.presence import DEFAULT_SEMANTIC_THRESHOLD
 from assistant.checking.report import render_markdown, write_docx
-from assistant.checking.rulebook import KIND_ALIASES, KIND_LABELS, ORG_TYPE_ALIASES, Rulebook, load_rulebook
+from assistant.kb.loaders import LoadError, read_document
+from assistant.rules import KIND_ALIASES, KIND_LABELS, ORG_TYPE_ALIASES, Rulebook, load_rulebook
+from assistant.text.document import ParsedDocument, parse_text
 
 
 class CheckingService:
@@ -35,7 +36,7 @@ class CheckingService:
     @property
     def rulebook(self) -> Rulebook:
         if self._rulebook is None:
-            self._rulebook = load_rulebook(self.settings.rules_dir)
+            self._rulebook = load_rulebook(self.settings.rules_dir, self.settings.localities_dir, self.settings.locality)
         return self._rulebook
 
     def _embeddings_once(self):
@@ -83,8 +84,10 @@ class CheckingService:
             path = Path(path)
             try:
                 docs.append(read_document(path))
-            except DocumentReadError as exc:
-                errors.append({"file": path.name, "message": str(exc)})
+            except LoadError as exc:
+                errors.append({"file": path.name, "message": exc.message})
+            except Exception as exc:  # a loader bug must not stop the batch either
+                errors.append({"file": path.name, "message": f"无法读取文件 {path.name}：{exc} / Cannot read file {path.name}: {exc}"})
         return self.check_documents(docs, kind=kind, org_type=org_type, errors=errors)
 
     def check_text(self, text: str, name: str = "材料.txt", kind: str | None = None,
@@ -98,11 +101,10 @@ class CheckingService:
         docs = _unique_names(docs)
         if not docs:
             result = CheckResult(kind or "", "没有可读取的文件", org_type or "", "没有可读取的文件",
-                                 self.settings.locality, [])
+                                 self.rulebook.locality.name, [])
         else:
             factory = self._embeddings_once if self._embeddings_factory is not None else None
-            engine = CheckEngine(self.rulebook, self.settings.locality, factory, self.semantic_threshold,
-                                 self._description_cache)
+            engine = CheckEngine(self.rulebook, factory, self.semantic_threshold, self._description_cache)
             result = engine.check(docs, kind=kind, org_type=org_type)
             self._save_description_vectors()
         result.errors.extend(errors or [])

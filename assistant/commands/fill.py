@@ -81,6 +81,8 @@ def run(args, services) -> int:
     filled = filler.fill(form.id, profile=profile, documents=args.documents, overrides=entries, today=today)
     for error in filled.document_errors:
         print(error, file=sys.stderr)  # one unreadable file never stops the others
+    for notice in filled.notices:
+        print(notice, file=sys.stderr)  # e.g. no rules file for the configured locality
 
     if args.explain:
         if args.explain not in form.field_ids:

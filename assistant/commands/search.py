@@ -12,7 +12,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
     parser.add_argument("--doc-type", choices=["policy", "regulation", "template", "rule", "other"])
-    parser.add_argument("--issuer", help="发文机关 substring, e.g. 长宁区")
+    parser.add_argument("--issuer", help="发文机关 substring, e.g. 民政局")
     parser.add_argument("--date-from", help="YYYY-MM-DD")
     parser.add_argument("--date-to", help="YYYY-MM-DD")
     parser.add_argument("--as-of", help="按该日期有效的文本检索（默认今天）/ texts in force on this date (default today)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.drafting.numerals import article_number, chapter_number
+from assistant.text.numerals import article_number, chapter_number
 
 
 @dataclass

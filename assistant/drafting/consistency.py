@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.drafting.charter import Charter
-from assistant.drafting.numerals import parse_capital_yuan, ratio_phrase
+from assistant.text.amounts import parse_amount, parse_capital_yuan
+from assistant.text.numerals import ratio_phrase
 from assistant.profile import OrgProfile
 
 
@@ -33,12 +34,6 @@ def _all_equal(name: str, found: list[str], expected: str, what: str) -> Consist
     if wrong:
         return ConsistencyCheck(name, False, f"{what}应为“{expected}”，草稿中出现“{'、'.join(wrong)}”")
     return ConsistencyCheck(name, True, f"{what}均为“{expected}”（{len(found)}处）")
-
-
-def _figure_to_yuan(figure: str) -> int:
-    if figure.endswith("万元"):
-        return round(float(figure[:-2]) * 10000)
-    return int(figure.removesuffix("元"))
 
 
 def check_charter(charter: Charter, profile: OrgProfile) -> list[ConsistencyCheck]:
@@ -78,7 +73,7 @@ def check_charter(charter: Charter, profile: OrgProfile) -> list[ConsistencyChec
     if not m:
         checks.append(ConsistencyCheck("资金数额一致", False, f"草稿中未找到{profile.funds_label}的小写和大写数额"))
     else:
-        figure, capital = _figure_to_yuan(m.group(1)), parse_capital_yuan(m.group(2))
+        figure, capital = parse_amount(m.group(1)), parse_capital_yuan(m.group(2))
         ok = figure == capital == profile.funds.amount_yuan
         checks.append(ConsistencyCheck("资金数额一致", ok, f"小写{m.group(1)}、大写{m.group(2)}，概况{profile.funds.amount_yuan}元"))
 

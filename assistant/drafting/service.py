@@ -2,8 +2,9 @@
 statutory coverage, shared by the CLI, the UI, the eval and the tests.
 
 The structure does the legal work: templates in corpus/templates decide the
-articles, the coverage map decides which articles cover which statutory item,
-and the profile supplies every number. The chat model (optional) only helps
+articles, the coverage map decides which articles cover which of the rulebook's
+statutory items, the rulebook judges the profile and supplies what it leaves
+out, and the profile supplies every number. The chat model (optional) only helps
 where wording is free — polishing 宗旨/业务范围 as a suggestion, explaining a
 clause — and the knowledge base (optional) supplies policy passages shown
 beside the draft. Without either, drafting works fully.
@@ -29,11 +30,14 @@ from assistant.profile import (
     ProfileError,
     ProfileProblem,
     blocking,
+    complete_profile,
     load_profile,
     profile_problems,
+    rulebook_for,
     validate_profile_data,
 )
 from assistant.prompts import load_prompt
+from assistant.rules import Rulebook, load_rulebook
 from assistant.settings import Settings
 
 __all__ = ["CoverageError", "DraftResult", "DraftingService", "PolicyPassages", "ProfileError", "ProfileInvalid", "Suggestion",
@@ -103,23 +107,25 @@ class Suggestion:
 
 class DraftingService:
     def __init__(self, settings: Settings, retriever_factory: Callable[[], Any] | None = None,
-                 llm_factory: Callable[[], Any] | None = None):
+                 llm_factory: Callable[[], Any] | None = None, rulebook: Rulebook | None = None):
         self.settings = settings
         self._retriever_factory = retriever_factory
         self._llm_factory = llm_factory
-        self.templates = TemplateLibrary(settings.templates_dir)
+        self.rulebook = rulebook or load_rulebook(settings.rules_dir, settings.localities_dir, settings.locality)
+        self.templates = TemplateLibrary(settings.templates_dir, self.rulebook)
 
     # -- drafting -------------------------------------------------------------------
     def draft(self, profile: OrgProfile | dict, *, today: date | None = None, source: str = "") -> DraftResult:
         """Draft a charter. Raises ProfileInvalid (rule errors), CoverageError, TemplateError."""
         started = time.perf_counter()
         if isinstance(profile, dict):
-            parsed, problems = validate_profile_data(profile, today=today)
+            parsed, problems = validate_profile_data(profile, self.rulebook, today=today)
             if parsed is None:
                 raise ProfileInvalid(problems, source)
             profile = parsed
         else:
-            problems = profile_problems(profile, today=today)
+            problems = profile_problems(profile, self.rulebook, today=today)
+            profile = complete_profile(profile, rulebook_for(profile, self.rulebook))
         errors = blocking(problems)
         if errors:
             raise ProfileInvalid(errors, source)

@@ -21,9 +21,11 @@ import jinja2
 import yaml
 
 from assistant.drafting.charter import Article, Chapter, Charter, CoverageRow
-from assistant.drafting.numerals import capital_yuan, chinese_number, paren_number, ratio_phrase, yuan_figure
+from assistant.text.amounts import capital_yuan, format_yuan
+from assistant.text.numerals import chinese_number, paren_number, ratio_phrase
 from assistant.drafting.terms import CharterTerms
 from assistant.profile import OrgProfile
+from assistant.rules import Rulebook
 
 COVERAGE_FILE = "_coverage.yaml"
 TEMPLATE_KEYS = ("社会团体", "行业协会", "社会服务机构", "基金会")
@@ -49,10 +51,15 @@ class CoverageSpec:
 
 
 class TemplateLibrary:
-    """The templates directory: renders a profile into a Charter with its coverage."""
+    """The templates directory: renders a profile into a Charter with its coverage.
 
-    def __init__(self, templates_dir: Path):
+    The statutory items (wording, order, statute) are the rulebook's charter items;
+    the coverage map only says which articles of each template cover which item.
+    """
+
+    def __init__(self, templates_dir: Path, rulebook: Rulebook):
         self.templates_dir = Path(templates_dir)
+        self.rulebook = rulebook
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(self.templates_dir), encoding="utf-8"),
             undefined=jinja2.StrictUndefined,  # a misspelt placeholder is an error, not a blank
@@ -61,7 +68,7 @@ class TemplateLibrary:
             keep_trailing_newline=True,
             autoescape=False,
         )
-        self.env.filters.update(cn=chinese_number, paren=paren_number, capital=capital_yuan, figure=yuan_figure,
+        self.env.filters.update(cn=chinese_number, paren=paren_number, capital=capital_yuan, figure=format_yuan,
                                 ratio=ratio_phrase)
         self._coverage: dict[str, CoverageSpec] | None = None
 
@@ -86,11 +93,22 @@ class TemplateLibrary:
         out = {}
         for key, spec in (data or {}).items():
             try:
-                items = [(str(row["item"]), [str(a) for a in row["articles"]]) for row in spec["items"]]
-                out[key] = CoverageSpec(statute=str(spec["statute"]), items=items)
-            except (KeyError, TypeError) as exc:
+                org_type, articles = str(spec["org_type"]), dict(spec["articles"])
+            except (KeyError, TypeError, ValueError) as exc:
                 raise TemplateError(f"法定事项对照文件 {path} 中“{key}”格式错误：缺少 {exc}"
-                                    f"（coverage map {path}: entry {key!r} needs statute and items with item/articles）") from None
+                                    f"（coverage map {path}: entry {key!r} needs org_type and articles）") from None
+            items = self.rulebook.charter_items(org_type)
+            known = {rule.id for rule in items}
+            unknown = sorted(set(articles) - known)
+            unmapped = [rule.item for rule in items if rule.id not in articles]
+            if unknown or unmapped or not items:
+                raise TemplateError(
+                    f"法定事项对照文件 {path} 中“{key}”与规则库的{org_type}章程必备事项不一致："
+                    f"未知的规则 {unknown}，未对照的事项 {unmapped}"
+                    f"（coverage map entry {key!r} does not match the rulebook's charter items: unknown {unknown}, "
+                    f"unmapped {unmapped}）")
+            out[key] = CoverageSpec(statute=self.rulebook.charter_statute(org_type),
+                                    items=[(rule.item, [str(a) for a in articles[rule.id]]) for rule in items])
         return out
 
     # -- templates --------------------------------------------------------------

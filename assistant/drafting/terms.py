@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.drafting.numerals import capital_yuan, ratio_phrase, yuan_figure
+from assistant.text.amounts import capital_yuan, format_yuan
+from assistant.text.numerals import ratio_phrase
 from assistant.profile import OrgProfile
 
 
@@ -58,6 +59,7 @@ class CharterTerms:
 
 
 def build_terms(profile: OrgProfile) -> CharterTerms:
+    """The wording of a *completed* profile (``assistant.profile.complete_profile``: every number set)."""
     gov = profile.governance
     lead = profile.leadership
     org = {"社会团体": "本会", "社会服务机构": "本单位", "基金会": "本基金会"}[profile.org_type]
@@ -81,7 +83,7 @@ def build_terms(profile: OrgProfile) -> CharterTerms:
         org=org,
         area=profile.activity_area or profile.region,
         funds_label=profile.funds_label,
-        funds_figure=yuan_figure(profile.funds.amount_yuan),
+        funds_figure=format_yuan(profile.funds.amount_yuan),
         funds_capital=capital_yuan(profile.funds.amount_yuan),
         funds_source=profile.funds.source,
         scope=list(profile.business_scope),

@@ -2,7 +2,8 @@
 
 Each form lists its cross rules in YAML (``cross_rules: [{kind, fields, params,
 basis}]``); ``kind`` picks one of the checks below, ``params`` name the fields
-and numbers it works on, and an optional ``params.when`` (``{field: value or
+it works on (numbers are the rulebook's, resolved when the form is loaded, or
+asked of the rulebook here), and an optional ``params.when`` (``{field: value or
 [values]}``) limits any rule to matching forms. A check returns ``(field_id, message)`` pairs; the
 message is attached to that field and makes it invalid.
 
@@ -13,14 +14,16 @@ malformed date is reported once, by its own validator.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Callable
 
 from assistant.forms.definitions import CrossRule, FormDefinition
-from assistant.forms.validators import FieldError, IdNumberInfo, format_amount, parse_id_number
+from assistant.forms.validators import FieldError, IdNumberInfo, parse_id_number
+from assistant.rules import Bound, Rulebook
+from assistant.text.amounts import format_yuan
 
 Problem = tuple[str, str]
 
@@ -31,7 +34,7 @@ class RuleContext:
     values: dict[str, str]  # raw text of every field ("" when empty)
     parsed: dict[str, Any]  # parsed value of every non-empty, individually valid field
     today: date
-    naming: dict[str, Any] = field(default_factory=dict)  # corpus/forms/_naming.yaml
+    rulebook: Rulebook
 
     @property
     def org_type(self) -> str:
@@ -39,6 +42,11 @@ class RuleContext:
 
     def value(self, field_id: str) -> str:
         return (self.values.get(field_id) or "").strip()
+
+    def facts(self) -> dict[str, str]:
+        """The organization facts the rulebook's bounds depend on, as this form states them."""
+        return {"org_type": self.org_type, "level": self.value("level"), "foundation_kind": self.value("foundation_kind"),
+                "social_group_kind": self.value("group_kind")}
 
 
 def split_people(text: str) -> list[str]:
@@ -79,12 +87,10 @@ def _person_in_list(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
     return []
 
 
-def applicable_minimum(ctx: RuleContext, rule: CrossRule) -> dict[str, Any] | None:
-    """The first entry of a ``min_amount`` rule whose ``when`` matches the form's values."""
-    for entry in rule.params.get("minimums", []):
-        if matches_when(ctx, entry.get("when", {})):
-            return entry
-    return None
+def applicable_bound(ctx: RuleContext, rule: CrossRule) -> Bound | None:
+    """The rulebook's bound of the rule's ``topic`` for what the form states (None: none applies,
+    or the form does not say yet what decides it, e.g. the level)."""
+    return ctx.rulebook.bound(rule.params["topic"], **ctx.facts())
 
 
 def _min_amount(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
@@ -92,14 +98,12 @@ def _min_amount(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
     amount = ctx.parsed.get(amount_id)
     if amount is None:
         return []
-    entry = applicable_minimum(ctx, rule)
-    if not entry:
+    bound = applicable_bound(ctx, rule)
+    if bound is None:
         return []
-    minimum = Decimal(str(entry["min_yuan"]))
-    if amount < minimum:
+    if amount < Decimal(bound.min):
         label = ctx.form.field(amount_id).label
-        return [(amount_id, f"{label}{format_amount(amount)}低于{entry.get('label', '')}的最低数额"
-                            f"{format_amount(minimum)}（依据：{entry.get('basis', rule.basis)}）。")]
+        return [(amount_id, f"{label}{format_yuan(amount)}低于{bound.label}的最低数额{bound}（依据：{bound.basis}）。")]
     return []
 
 
@@ -109,16 +113,15 @@ def _members_minimum(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
     if ind is None and unit is None:
         return []
     ind, unit = ind or 0, unit or 0
-    basis = rule.basis or "社会团体登记管理条例 第十条"
+    bound, count = ctx.rulebook.members_minimum(ind, unit)
+    if count >= bound.min:
+        return []
     if ind and unit:
-        if ind + unit < 50:
-            return [(ind_id, f"个人会员与单位会员混合组成的，会员总数不得少于50个（现为{ind + unit}个；依据：{basis}）。")]
-    elif unit:
-        if unit < 30:
-            return [(unit_id, f"单位会员不得少于30个（现为{unit}个；依据：{basis}）。")]
-    elif ind < 50:
-        return [(ind_id, f"个人会员不得少于50个，或单位会员不少于30个（现为{ind}个；依据：{basis}）。")]
-    return []
+        return [(ind_id, f"{bound.label}，会员总数不得少于{bound}（现为{count}个；依据：{bound.basis}）。")]
+    if unit:
+        return [(unit_id, f"{bound.label}不得少于{bound}（现为{count}个；依据：{bound.basis}）。")]
+    unit_bound = ctx.rulebook.bound("sg_members_unit")
+    return [(ind_id, f"{bound.label}不得少于{bound}，或{unit_bound.label}不少于{unit_bound}（现为{count}个；依据：{bound.basis}）。")]
 
 
 def _ratio_max(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
@@ -126,18 +129,29 @@ def _ratio_max(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
     part, whole = ctx.parsed.get(part_id), ctx.parsed.get(whole_id)
     if part is None or whole is None:
         return []
-    num, den = (int(x) for x in str(rule.params["ratio"]).split("/"))
-    if Fraction(part) > Fraction(whole) * Fraction(num, den):
+    ratio = Fraction(rule.params["ratio"])
+    if Fraction(part) > Fraction(whole) * ratio:
         return [(part_id, rule.params.get("message", "{part}超过{whole}的{ratio}").format(
             part=part, whole=whole, ratio=rule.params["ratio"]))]
     return []
 
 
 def _days_between_max(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
-    start_id, end_id, days = rule.params["start"], rule.params["end"], int(rule.params["days"])
+    """``days: N`` (a deadline) or ``years: N`` (a term, in calendar years) between two dates."""
+    start_id, end_id = rule.params["start"], rule.params["end"]
     start, end = ctx.parsed.get(start_id), ctx.parsed.get(end_id)
     if start is None or end is None:
         return []
+    if "years" in rule.params:
+        years = int(rule.params["years"])
+        try:
+            limit = start.replace(year=start.year + years)
+        except ValueError:  # 29 February
+            limit = start.replace(year=start.year + years, day=28)
+        if end > limit:
+            return [(end_id, rule.params["message"].format(start=start.isoformat(), end=end.isoformat(), years=years))]
+        return []
+    days = int(rule.params["days"])
     if (end - start).days > days:
         return [(end_id, rule.params.get("message", "").format(days=days, actual=(end - start).days)
                  or f"两个日期相隔{(end - start).days}天，超过{days}天的期限。")]
@@ -206,27 +220,23 @@ def _name_rule(ctx: RuleContext, rule: CrossRule) -> list[Problem]:
     org_type = ctx.org_type
     if not name:
         return []
-    naming = ctx.naming
+    names, locality = ctx.rulebook.names, ctx.rulebook.locality
     level = ctx.value(rule.params.get("level", "level"))
     local = level != "全国性"  # an empty level is treated as local: most organizations are
-    for word in naming.get("forbidden_words", []):
-        if word in name:
-            return [(name_id, f"名称不得使用“{word}”等字样（依据：{naming.get('basis', '')}）。")]
-    spec = naming.get("types", {}).get(org_type)
+    forbidden = names.forbidden_words_in(name)
+    if forbidden:
+        return [(name_id, f"名称不得使用“{forbidden[0]}”等字样（依据：{names.forbidden_words_basis}）。")]
     if local:
-        for prefix in naming.get("local_forbidden_prefixes", []):
-            if name.startswith(prefix):
-                return [(name_id, f"地方性{org_type or '社会组织'}的名称不得冠以“中国”“全国”“中华”等字样"
-                                  f"（依据：{(spec or {}).get('local_basis', naming.get('basis', ''))}）。")]
-        pattern = naming.get("local_region_pattern")
-        if pattern and not re.match(pattern, name):
-            return [(name_id, "地方性社会组织的名称应冠以所在地行政区划名称，如“上海市”“上海市长宁区”"
-                              f"（依据：{naming.get('basis', '')}）。")]
-    if spec:
-        endings = spec.get("endings", [])
-        if endings and not name.endswith(tuple(endings)):
-            return [(name_id, f"{org_type}的名称应以组织形式字样结尾，如" + "、".join(f"“{e}”" for e in endings[:6])
-                              + f"（依据：{spec.get('basis', naming.get('basis', ''))}）。")]
+        if names.forbidden_prefix(name):
+            return [(name_id, f"地方性{org_type or '社会组织'}的名称不得冠以{''.join(f'“{w}”' for w in names.local_prefixes)}等字样"
+                              f"（依据：{names.local_prefix_basis(org_type)}）。")]
+        if not names.starts_with_region(name):
+            example = "".join(f"“{x}”" for x in (locality.name, locality.name + locality.districts[0] if locality.districts else ""))
+            return [(name_id, f"地方性社会组织的名称应冠以所在地行政区划名称，如{example}（依据：{names.region_basis}）。")]
+    endings = names.endings.get(org_type, ())
+    if endings and not names.ending(org_type, name):
+        return [(name_id, f"{org_type}的名称应以组织形式字样结尾，如" + "、".join(f"“{e}”" for e in endings[:6])
+                          + f"（依据：{names.endings_basis[org_type]}）。")]
     return []
 
 

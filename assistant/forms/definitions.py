@@ -2,7 +2,13 @@
 
 A form is a list of fields (id, label, type, required, help text, rules and
 where a value can come from) plus cross-field rules. Files whose name starts
-with ``_`` hold shared data (e.g. the naming rules) and are not forms.
+with ``_`` are notes, not forms.
+
+Forms state no legal number themselves: a rule value written ``{bound: KEY}``
+(optionally ``side: min|max``) is the rulebook's number, and every text may use
+``{{ b.KEY }}`` (the number with its unit), ``{{ place }}`` and
+``{{ locality.… }}`` (Jinja2), rendered for the configured locality when the
+form is loaded. A rule whose number the locality does not set is dropped.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.rules import Rulebook, RulebookError
 
 FieldType = Literal["text", "date", "amount", "count", "choice", "id_number", "uscc", "phone", "address"]
 
@@ -115,10 +123,64 @@ def _read_yaml(path: Path) -> Any:
         raise FormDefinitionError(f"表单定义 {path} 不是有效的YAML：{exc}（{path} is not valid YAML: {exc}）") from None
 
 
-def load_form(path: Path) -> FormDefinition:
+class _NotHere:
+    """A ``{bound: KEY}`` the locality does not set: the rule holding it is dropped."""
+
+
+NOT_HERE = _NotHere()
+
+
+def _resolve(value: Any, rulebook: Rulebook, where: str) -> Any:
+    """``{bound: KEY, side: min|max}`` mappings -> the rulebook's number (NOT_HERE when not set here)."""
+    if isinstance(value, dict) and "bound" in value:
+        try:
+            bound = rulebook.bound(value["bound"])
+        except KeyError as exc:
+            raise FormDefinitionError(f"表单定义 {where} 引用了规则库中没有的数值：{exc}（unknown bound in {where}）") from None
+        if bound is None:
+            return NOT_HERE
+        side = value.get("side")
+        return getattr(bound, side) if side in ("min", "max") else bound.value
+    if isinstance(value, dict):
+        return {k: _resolve(v, rulebook, where) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, rulebook, where) for v in value]
+    return value
+
+
+def _contains(value: Any, marker: Any) -> bool:
+    if value is marker:
+        return True
+    if isinstance(value, dict):
+        return any(_contains(v, marker) for v in value.values())
+    if isinstance(value, list):
+        return any(_contains(v, marker) for v in value)
+    return False
+
+
+def _apply_rulebook(data: dict[str, Any], rulebook: Rulebook, where: str) -> dict[str, Any]:
+    """Texts rendered, ``{bound: …}`` resolved, rules the locality has no number for dropped."""
+    try:
+        data = rulebook.render_data(data, where)
+    except RulebookError as exc:
+        raise FormDefinitionError(str(exc)) from None
+    for f in data.get("fields") or []:
+        if not isinstance(f, dict):
+            continue
+        rules = _resolve(dict(f.get("rules") or {}), rulebook, where)
+        dropped = {k for k, v in rules.items() if v is NOT_HERE}
+        f["rules"] = {k: v for k, v in rules.items() if k not in dropped and k.removesuffix("_message") not in dropped}
+        f["basis"] = [b for b in f.get("basis") or [] if str(b).strip()]
+    cross = [_resolve(r, rulebook, where) for r in data.get("cross_rules") or []]
+    data["cross_rules"] = [r for r in cross if not _contains(r, NOT_HERE)]
+    return data
+
+
+def load_form(path: Path, rulebook: Rulebook) -> FormDefinition:
     data = _read_yaml(path)
     if not isinstance(data, dict):
         raise FormDefinitionError(f"表单定义 {path} 顶层应为键值对（{path} must hold a mapping）")
+    data = _apply_rulebook(data, rulebook, str(path))
     try:
         form = FormDefinition.model_validate({**data, "source_path": str(path)})
     except ValidationError as exc:
@@ -139,7 +201,7 @@ def load_form(path: Path) -> FormDefinition:
     return form
 
 
-def load_forms(forms_dir: Path) -> tuple[dict[str, FormDefinition], list[str]]:
+def load_forms(forms_dir: Path, rulebook: Rulebook) -> tuple[dict[str, FormDefinition], list[str]]:
     """All forms in a directory, by id, plus the bilingual errors of files that failed.
 
     One bad file never hides the others.
@@ -150,7 +212,7 @@ def load_forms(forms_dir: Path) -> tuple[dict[str, FormDefinition], list[str]]:
         if path.name.startswith("_"):
             continue
         try:
-            form = load_form(path)
+            form = load_form(path, rulebook)
         except FormDefinitionError as exc:
             errors.append(str(exc))
             continue
@@ -159,14 +221,3 @@ def load_forms(forms_dir: Path) -> tuple[dict[str, FormDefinition], list[str]]:
             continue
         forms[form.id] = form
     return forms, errors
-
-
-def load_shared_data(forms_dir: Path, name: str) -> dict[str, Any]:
-    """A shared data file such as ``_naming.yaml`` (empty dict when absent)."""
-    path = Path(forms_dir) / name
-    if not path.is_file():
-        return {}
-    data = _read_yaml(path)
-    if not isinstance(data, dict):
-        raise FormDefinitionError(f"{path} 顶层应为键值对（{path} must hold a mapping）")
-    return data

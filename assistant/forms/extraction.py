@@ -21,8 +21,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from assistant.cn_numbers import parse_chinese_number
 from assistant.forms.validators import FieldError, parse_amount, parse_date
+from assistant.text.amounts import parse_chinese_amount
+from assistant.text.numerals import small_number
+from assistant.text.sentences import quote_around as sentence_around
 
 # The self-reference a charter uses for the organization.
 _SELF = r"(?:本会|本团体|本基金会|本单位|本机构|本中心|本院|本校|本社|本所)"
@@ -38,31 +40,6 @@ class DocumentFact:
     file: str  # file name as uploaded
     quote: str  # the sentence or table cells the value was read from
     kind: str  # "charter" | "annual_report" | "document"
-
-
-def small_number(text: str) -> int | None:
-    """'21' / '二十一' / '五' -> int (counts as charters write them)."""
-    text = text.strip()
-    if text.isdigit():
-        return int(text)
-    return parse_chinese_number(text)
-
-
-def chinese_amount_yuan(text: str) -> int | None:
-    """'伍万元' / '五十万元' / '贰佰万元整' -> yuan; None when it is not a Chinese-numeral amount."""
-    body = text.strip().removeprefix("人民币").removesuffix("整").removesuffix("元")
-    return parse_chinese_number(body)
-
-
-def sentence_around(text: str, start: int, end: int, limit: int = 120) -> str:
-    """The sentence (up to 。；! or a line break) that contains text[start:end]."""
-    left = max(text.rfind(ch, 0, start) for ch in "。；;！\n") + 1
-    rights = [i for i in (text.find(ch, end) for ch in "。；;！\n") if i != -1]
-    right = min(rights) + 1 if rights else len(text)
-    quote = text[left:right].strip()
-    if len(quote) > limit:
-        quote = quote[: limit - 1] + "…"
-    return quote
 
 
 def classify(text: str) -> str:
@@ -153,8 +130,8 @@ def extract_charter(text: str, file: str) -> list[DocumentFact]:
     else:  # written in Chinese numerals: 人民币伍万元整
         m = re.search(r"(?:注册资金|活动资金|开办资金|原始基金)(?:数额)?(?:为|是|：|:)?\s*(?:人民币)?\s*"
                       r"([零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元)", text)
-        if m and chinese_amount_yuan(m.group(1)):
-            add("funds_yuan", Decimal(chinese_amount_yuan(m.group(1))), m)
+        if m and parse_chinese_amount(m.group(1)):
+            add("funds_yuan", Decimal(parse_chinese_amount(m.group(1))), m)
     if m:  # "……，来源为发起单位出资" follows the amount
         src = re.search(r"来源(?:为|是|：|:)\s*([^，,。；;（(\n]+)", text[m.end(): m.end() + 120])
         if src:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any, Callable
 
-from assistant.forms.cross_rules import RuleContext, applicable_minimum, matches_when
+from assistant.forms.cross_rules import RuleContext, applicable_bound, matches_when
 from assistant.forms.definitions import TYPE_LABELS, FormDefinition
-from assistant.forms.validators import format_amount
+from assistant.rules import Bound, Rulebook
 
 log = logging.getLogger(__name__)
 
@@ -59,25 +58,25 @@ class Guidance:
         return "\n".join(lines)
 
 
-def applicable_rules(form: FormDefinition, field_id: str, values: dict[str, str], today: date) -> list[str]:
+def applicable_rules(form: FormDefinition, field_id: str, values: dict[str, str], today: date,
+                     rulebook: Rulebook) -> list[str]:
     """The form's numeric cross rules that concern this field, applied to the current values."""
-    ctx = RuleContext(form=form, values=values, parsed={}, today=today)
+    ctx = RuleContext(form=form, values=values, parsed={}, today=today, rulebook=rulebook)
     out: list[str] = []
     for rule in form.cross_rules:
         if rule.kind != "min_amount" or rule.params.get("amount") != field_id:
             continue
         label = form.field(field_id).label
-        entry = applicable_minimum(ctx, rule)
-        if entry:
-            out.append(f"{entry.get('label', '')}的{label}不得低于{format_amount(Decimal(str(entry['min_yuan'])))}"
-                       f"（依据：{entry.get('basis', rule.basis)}）。")
-        else:
-            # Which level applies is not known yet: list every case.
-            cases = []
-            for e in rule.params.get("minimums", []):
-                cases.append(f"{e.get('label', '')}不低于{format_amount(Decimal(str(e['min_yuan'])))}")
-            if cases:
-                out.append("；".join(cases) + f"（依据：{rule.basis}）。请先选择层级或类别。")
+        bound = applicable_bound(ctx, rule)
+        if bound:
+            out.append(f"{bound.label}的{label}不得低于{bound}（依据：{bound.basis}）。")
+            continue
+        # Which level or kind applies is not known yet: list every case of this org type.
+        cases = [b for b in rulebook.topic(rule.params["topic"])
+                 if isinstance(b, Bound) and b.match({"org_type": ctx.org_type}) is not False]
+        if cases:
+            bases = "；".join(dict.fromkeys(b.basis for b in cases))
+            out.append("；".join(f"{b.label}不低于{b}" for b in cases) + f"（依据：{bases}）。请先选择层级或类别。")
     for rule in form.cross_rules:
         if field_id in rule.fields and rule.kind == "forbidden_value" and matches_when(ctx, rule.params.get("when", {})):
             out.append(rule.params["message"])
@@ -112,13 +111,13 @@ def kb_citations(retriever_factory: Callable[[], Any] | None, query: str, k: int
     return hits, ""
 
 
-def build_guidance(form: FormDefinition, field_id: str, values: dict[str, str], today: date,
+def build_guidance(form: FormDefinition, field_id: str, values: dict[str, str], today: date, rulebook: Rulebook,
                    retriever_factory: Callable[[], Any] | None = None, k: int = 3) -> Guidance:
     f = form.field(field_id)
     citations, note = kb_citations(retriever_factory, f.kb_query, k) if f.kb_query else ([], "")
     return Guidance(
         field_id=f.id, label=f.label, type_label=TYPE_LABELS[f.type], required=f.required,
         help=f.help, requirement=f.requirement, basis=list(f.basis),
-        applicable=applicable_rules(form, field_id, values, today),
+        applicable=applicable_rules(form, field_id, values, today, rulebook),
         citations=citations, kb_note=note,
     )

@@ -145,4 +145,4 @@ def docx_bytes(filled: "FilledForm") -> bytes:
 
 def to_json(filled: "FilledForm") -> dict[str, Any]:
     return {"form": filled.form.id, "title": filled.form.title, "fields": filled.rows(),
-            "document_errors": list(filled.document_errors)}
+            "document_errors": list(filled.document_errors), "notices": list(filled.notices)}

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from assistant.forms.definitions import FieldDefinition, FormDefinition
 from assistant.forms.extraction import DocumentFact
 from assistant.forms.validators import FieldError, parse_amount, parse_count, parse_date, parse_id_number
+from assistant.text.amounts import amount_in_unit
 
 
 @dataclass
@@ -107,10 +108,7 @@ def format_for_field(f: FieldDefinition, value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if f.type == "amount" and isinstance(value, (int, float, Decimal)):
-        yuan = Decimal(str(value))
-        if f.unit == "万元":
-            return f"{(yuan / 10000).normalize():f}万元"
-        return f"{yuan.normalize():f}元"
+        return amount_in_unit(value, f.unit)
     if f.type == "count" and isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, date):

@@ -21,11 +21,12 @@ from typing import Any, Callable, Iterable
 
 from assistant.forms import output
 from assistant.forms.cross_rules import CHECKS, RuleContext, run_cross_rules
-from assistant.forms.definitions import FormDefinition, load_forms, load_shared_data
+from assistant.forms.definitions import FormDefinition, load_forms
 from assistant.forms.extraction import DocumentFact, extract_from_file
 from assistant.forms.guidance import Guidance, build_guidance
 from assistant.forms.prefill import FieldValue, Source, derive_values, prefill
 from assistant.forms.validators import FieldError, validate_value
+from assistant.rules import Rulebook, load_rulebook
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class FilledForm:
     values: dict[str, FieldValue]
     checks: dict[str, FieldCheck] = field(default_factory=dict)
     document_errors: list[str] = field(default_factory=list)  # files that could not be read
+    notices: list[str] = field(default_factory=list)  # e.g. no rules file for the configured locality
 
     def rows(self) -> list[dict[str, Any]]:
         out = []
@@ -75,20 +77,20 @@ class Suggestion:
 
 class FormFillingService:
     def __init__(self, settings, retriever_factory: Callable[[], Any] | None = None,
-                 llm_factory: Callable[[], Any] | None = None):
+                 llm_factory: Callable[[], Any] | None = None, rulebook: Rulebook | None = None):
         self.settings = settings
         self.retriever_factory = retriever_factory
         self.llm_factory = llm_factory
+        self.rulebook = rulebook or load_rulebook(settings.rules_dir, settings.localities_dir, settings.locality)
         self._forms: dict[str, FormDefinition] | None = None
         self.load_errors: list[str] = []
-        self._naming: dict[str, Any] | None = None
         self._guidance_cache: dict[tuple[str, str], tuple[list, str]] = {}
 
     # --- forms ---------------------------------------------------------------
     @property
     def forms(self) -> dict[str, FormDefinition]:
         if self._forms is None:
-            forms, errors = load_forms(self.settings.forms_dir)
+            forms, errors = load_forms(self.settings.forms_dir, self.rulebook)
             for form in forms.values():
                 for rule in form.cross_rules:
                     if rule.kind not in CHECKS:
@@ -98,12 +100,6 @@ class FormFillingService:
             for error in errors:
                 log.warning(error)
         return self._forms
-
-    @property
-    def naming(self) -> dict[str, Any]:
-        if self._naming is None:
-            self._naming = load_shared_data(self.settings.forms_dir, "_naming.yaml")
-        return self._naming
 
     def list_forms(self) -> list[tuple[str, str]]:
         return [(form.id, form.title) for form in self.forms.values()]
@@ -152,7 +148,8 @@ class FormFillingService:
         facts = list(facts or [])
         doc_facts, errors = self.read_documents(documents, document_names) if documents else ([], [])
         values = prefill(form, profile, facts + doc_facts, today)
-        return FilledForm(form=form, values=values, document_errors=errors)
+        notices = [self.rulebook.notice] if self.rulebook.notice else []
+        return FilledForm(form=form, values=values, document_errors=errors, notices=notices)
 
     def fill(self, form_id: str, profile: Any | None = None, documents: Iterable[str | Path] = (),
              overrides: dict[str, str] | None = None, today: date | None = None,
@@ -191,7 +188,7 @@ class FormFillingService:
                 checks[f.id] = FieldCheck("ok")
             except FieldError as exc:
                 checks[f.id] = FieldCheck("invalid", str(exc))
-        ctx = RuleContext(form=form, values=values, parsed=parsed, today=today, naming=self.naming)
+        ctx = RuleContext(form=form, values=values, parsed=parsed, today=today, rulebook=self.rulebook)
         for field_id, message in run_cross_rules(ctx):
             check = checks[field_id]
             if check.status == "invalid":
@@ -209,7 +206,7 @@ class FormFillingService:
                  today: date | None = None, with_citations: bool = True) -> Guidance:
         form = self.form(form_id)
         factory = self._cached_citations(form_id, field_id) if with_citations else None
-        return build_guidance(form, field_id, values or {}, today or date.today(), factory)
+        return build_guidance(form, field_id, values or {}, today or date.today(), self.rulebook, factory)
 
     def _cached_citations(self, form_id: str, field_id: str):
         """A retriever factory whose search results are remembered per field (queries are static)."""

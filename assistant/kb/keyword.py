@@ -1,7 +1,9 @@
 """Keyword stage: BM25 over jieba tokens, persisted next to Chroma.
 
 The index file holds each chunk's tokens and the few metadata fields used by
-filters, keyed by the same chunk ids as Chroma. The BM25 matrix itself is
+filters, keyed by the same chunk ids as Chroma. The words the tokenizer must
+keep whole (a field's vocabulary) are given to the index; the framework has
+none of its own. The BM25 matrix itself is
 rebuilt in memory on load and after changes (seconds for tens of thousands of
 chunks), so the file can never disagree with the scores. Writes are atomic
 (temp file + rename): a kill at any moment leaves the previous or the new file.
@@ -20,34 +22,33 @@ import numpy as np
 
 from assistant.kb.schema import Chunk
 
-# Words jieba's general dictionary splits but this field uses as units.
-DOMAIN_WORDS = (
-    "社会组织", "社会团体", "社会服务机构", "民办非企业单位", "基金会", "登记管理机关", "业务主管单位",
-    "原始基金", "活动资金", "开办资金", "法定代表人", "理事会", "常务理事会", "监事会", "会员代表大会",
-    "行业协会", "异地商会", "行业协会商会", "公开募捐", "非公募", "公募", "年度工作报告", "年检", "章程核准",
-    "变更登记", "注销登记", "成立登记", "清算", "党建引领", "新型研发机构", "僵尸型", "专项基金", "换届",
-    "慈善组织", "志愿服务", "评估等级", "业务范围", "住所",
-)
+# How strongly jieba prefers a given word over splitting it.
+WORD_FREQUENCY = 200000
 STOPWORDS = set("的 了 和 与 及 或 等 在 是 对 为 把 被 将 于 以 之 其 并 也 而 就 都 要 应 由 从 向 中 上 下 有 无 "
                 "哪些 什么 怎么 如何 多少 是否 吗 呢 哪 一 个 这 那 该 此 各 本 请问 规定".split())
 RE_TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
 RE_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 _jieba_lock = threading.Lock()
-_jieba_ready = False
+_added_words: set[str] = set()
 
 
 def _jieba():
-    global _jieba_ready
     import jieba
 
-    with _jieba_lock:
-        if not _jieba_ready:
-            jieba.setLogLevel(60)
-            for word in DOMAIN_WORDS:
-                jieba.add_word(word, freq=200000)
-            _jieba_ready = True
+    jieba.setLogLevel(60)
     return jieba
+
+
+def add_words(words) -> None:
+    """Make the tokenizer keep these words whole (jieba's dictionary is process-wide)."""
+    with _jieba_lock:
+        new = [w for w in words if w not in _added_words]
+        if new:
+            jieba = _jieba()
+            for word in new:
+                jieba.add_word(word, freq=WORD_FREQUENCY)
+            _added_words.update(new)
 
 
 def tokenize(text: str) -> list[str]:
@@ -64,8 +65,9 @@ def tokenize(text: str) -> list[str]:
 
 
 class KeywordIndex:
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, words: tuple[str, ...] = ()):
         self.path = path
+        add_words(words)
         self.entries: dict[str, dict] = {}  # chunk id -> {"tokens": [...], "doc_id", "doc_type", "issuers", "date_int"}
         self._bm25 = None
         self._ids: list[str] = []
@@ -73,8 +75,8 @@ class KeywordIndex:
         self._frequency: dict[str, int] | None = None
 
     @classmethod
-    def load(cls, path: Path) -> "KeywordIndex":
-        index = cls(path)
+    def load(cls, path: Path, words: tuple[str, ...] = ()) -> "KeywordIndex":
+        index = cls(path, words)
         if path.is_file():
             data = json.loads(path.read_text(encoding="utf-8"))
             index.entries = data.get("entries", {})

@@ -1,12 +1,15 @@
 """Loader stage: turn a file on disk into plain text (+ page offsets and tables).
 
 Supported: .txt, .md, .pdf (pypdf), .docx (python-docx, tables included),
-rulebook .yaml files (rendered to Markdown by the checking package), and scans:
-PDF pages without a usable text layer and .png/.jpg/.tif images are read by
-offline OCR (``assistant.kb.ocr``), page by page, each recognised line keeping
-its page, box and confidence (``LoadedFile.ocr_pages`` / ``ocr_lines``). Every
-failure is a ``LoadError`` whose message names the file, the problem and what
-to do, in Chinese and English; callers decide whether to stop or carry on.
+.yaml data files that a registered renderer turns into Markdown (the domain's
+rulebook registers one, see ``register_renderer``; the framework itself knows
+no data format), and scans: PDF pages without a usable text layer and
+.png/.jpg/.tif images are read by offline OCR (``assistant.kb.ocr``), page by
+page, each recognised line keeping its page, box and confidence
+(``LoadedFile.ocr_pages`` / ``ocr_lines``). Every failure is a ``LoadError``
+whose message names the file, the problem and what to do, in Chinese and
+English; callers decide whether to stop or carry on. ``read_document`` loads a
+file as the verbatim ``ParsedDocument`` that checkers quote from.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from assistant.text.document import ParsedDocument, drop_nuls, parse_text, unwrap_pdf_lines
 
 if TYPE_CHECKING:
     import numpy as np
@@ -398,18 +403,34 @@ def _load_docx(path: Path, data: bytes) -> LoadedFile:
     return LoadedFile(path=path, text=text, format="docx", tables=tables)
 
 
-def _load_rulebook(path: Path, data: bytes) -> LoadedFile:
-    # Rulebooks are data for the checker; rendered to Markdown they are also
-    # citable knowledge ("成立社团需要哪些材料？").
-    from assistant.checking.rulebook import render_rule_file_markdown
+# Data files that are also knowledge (a rulebook's YAML rendered as Markdown):
+# (accepts(path), render(path) -> Markdown, format name), registered by the domain.
+_RENDERERS: list[tuple[Callable[[Path], bool], Callable[[Path], str], str]] = []
 
-    try:
-        text = render_rule_file_markdown(path)
-    except LoadError:
-        raise
-    except Exception as exc:
-        raise LoadError(path, "bad_rulebook", f"不是有效的规则文件（{exc}）", f"is not a valid rulebook file ({exc})") from exc
-    return LoadedFile(path=path, text=text, format="rulebook")
+
+def register_renderer(accepts: Callable[[Path], bool], render: Callable[[Path], str], format_name: str) -> None:
+    """Let ``load_file`` read the data files ``accepts`` recognises, as the Markdown ``render`` returns.
+
+    A later registration for the same format replaces the earlier one.
+    """
+    _RENDERERS[:] = [r for r in _RENDERERS if r[2] != format_name]
+    _RENDERERS.append((accepts, render, format_name))
+
+
+def _load_data_file(path: Path) -> LoadedFile:
+    for accepts, render, format_name in reversed(_RENDERERS):
+        if not accepts(path):
+            continue
+        try:
+            text = render(path)
+        except LoadError:
+            raise
+        except Exception as exc:
+            raise LoadError(path, f"bad_{format_name}", f"不是有效的数据文件（{exc}）",
+                            f"is not a valid {format_name} file ({exc})") from exc
+        return LoadedFile(path=path, text=text, format=format_name)
+    raise LoadError(path, "unsupported_data", "是没有读取方式的 YAML 数据文件", "is a YAML data file that nothing reads",
+                    "只有规则目录（rules）中的规则文件会被收入知识库", "only rulebook files (in a rules folder) are ingested")
 
 
 def load_file(path: Path | str, ocr: "OCRSettings | None" = None, progress: ProgressCallback | None = None,
@@ -449,10 +470,24 @@ def load_file(path: Path | str, ocr: "OCRSettings | None" = None, progress: Prog
     elif suffix == ".docx":
         loaded = _load_docx(path, data)
     elif suffix in {".yaml", ".yml"}:
-        loaded = _load_rulebook(path, data)
+        loaded = _load_data_file(path)
     else:
         text = _decode_text(path, data)
         loaded = LoadedFile(path=path, text=text, format="markdown" if suffix != ".txt" else "text")
     if not loaded.text.strip():
         raise LoadError(path, "empty", "中没有可读取的文字", "contains no readable text")
     return loaded
+
+
+def read_document(path: Path | str) -> ParsedDocument:
+    """Load a file and read it as a ``ParsedDocument`` (verbatim text, located headings).
+
+    PDF text is repaired first: NULs some writers leave are dropped, and lines the
+    page layout wrapped are re-joined. Raises ``LoadError`` like ``load_file``.
+    """
+    path = Path(path)
+    loaded = load_file(path)
+    text, pages = drop_nuls(loaded.text, list(loaded.pages))
+    if pages:
+        text, pages = unwrap_pdf_lines(text, pages)
+    return parse_text(path.name, text, pages, loaded.tables)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.kb.schema import ISSUER_SEP, Chunk
-from assistant.kb.structure import ParsedDocument, _is_pure_heading
+from assistant.kb.structure import StructuredDocument, _is_pure_heading
 from assistant.settings import ChunkSettings
 
 RE_SENTENCE_END = re.compile(r"[。！？；!?;]”?")
@@ -82,7 +82,7 @@ def _section_label(paths: list[list[str]]) -> str:
     return " > ".join(label)
 
 
-def split_document(parsed: ParsedDocument, settings: ChunkSettings, page_of=None) -> list[Chunk]:
+def split_document(parsed: StructuredDocument, settings: ChunkSettings, page_of=None) -> list[Chunk]:
     """Split a parsed document into chunks. ``page_of(offset) -> int`` maps offsets to PDF pages."""
     info = parsed.info
     text = parsed.text

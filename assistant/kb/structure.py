@@ -1,8 +1,11 @@
 """Structure stage: read a Chinese official document's metadata and heading tree.
 
-Input is the loader's raw text; output is a ``ParsedDocument`` whose
+Input is the loader's raw text; output is a ``StructuredDocument`` whose
 ``text`` is the cleaned text (Markdown markup removed, paragraphs broken by
-page boundaries re-joined). All offsets refer to that cleaned text.
+page boundaries re-joined). All offsets refer to that cleaned text. (This is
+the chunker's view of a document; readers that must quote a file verbatim use
+``assistant.text.document.ParsedDocument``.) The heading grammar and the 文号
+patterns come from ``assistant.text.headings``.
 
 Heading hierarchies understood:
   policy notices  一、 → （一） → 1. → （1）
@@ -17,30 +20,25 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.cn_numbers import parse_chinese_number
 from assistant.kb.schema import DocumentInfo, Section
-
-CN_DIGITS = "零〇一二三四五六七八九十百千两"
-
-# --- heading patterns --------------------------------------------------------
-RE_CHAPTER = re.compile(rf"^第[{CN_DIGITS}\d]+章")
-RE_SECTION = re.compile(rf"^第[{CN_DIGITS}\d]+节")
-RE_ARTICLE = re.compile(rf"^第[{CN_DIGITS}\d]+条")
-RE_CN_NUM = re.compile(r"^[一二三四五六七八九十]+、")
-RE_PAREN_CN = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
-RE_ARABIC = re.compile(r"^\d{1,2}[\.．、](?!\d)")
-RE_PAREN_ARABIC = re.compile(r"^[（(]\d{1,2}[）)]")
+from assistant.text.dates import find_date
+from assistant.text.headings import (
+    RE_ARABIC,
+    RE_ARTICLE,
+    RE_CHAPTER,
+    RE_CN_NUM,
+    RE_DECREE_NUMBER,
+    RE_DOC_NUMBER,
+    RE_PAREN_ARABIC,
+    RE_PAREN_CN,
+    RE_SECTION,
+)
 
 OFFICIAL_KINDS = (("cn_num", RE_CN_NUM, 1), ("paren_cn", RE_PAREN_CN, 2), ("arabic", RE_ARABIC, 3),
                   ("paren_arabic", RE_PAREN_ARABIC, 4))
 REGULATION_KINDS = (("chapter", RE_CHAPTER, 1), ("section", RE_SECTION, 2), ("article", RE_ARTICLE, 3))
 
 # --- metadata patterns -------------------------------------------------------
-BRACKETS = "〔［[【（("
-RE_DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔［\[【（(]\d{4}[〕］\]】）)]\s*第?\d+\s*号")
-RE_DECREE_NUMBER = re.compile(r"(?:中华人民共和国)?([\u4e00-\u9fa5]{2,12}令第[\d一二三四五六七八九十百零〇]+号)")
-RE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-RE_CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 RE_FILENAME_DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)")
 ISSUER_SUFFIXES = ("民政局", "管理局", "人民政府", "办公厅", "办公室", "委员会", "部", "局", "厅", "委", "办", "院", "中心")
 SENTENCE_END = "。！？；：.!?;:…”」》）)"
@@ -57,7 +55,7 @@ class Paragraph:
 
 
 @dataclass
-class ParsedDocument:
+class StructuredDocument:
     info: DocumentInfo
     text: str
     paragraphs: list[Paragraph]
@@ -179,20 +177,6 @@ def _paragraphs(raw: str) -> tuple[str, list[Paragraph]]:
 
 # --- metadata -------------------------------------------------------------------
 
-def normalise_date(text: str) -> str:
-    m = RE_DATE.search(text)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-    else:
-        m = RE_CN_DATE.search(text)
-        if not m:
-            return ""
-        y, mo, d = (parse_chinese_number(g) or 0 for g in m.groups())
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return ""
-    return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
 def _issuer_from_line(line: str) -> str | None:
     s = re.sub(r"\s*文件$", "", line.strip())
     if 2 <= len(s) <= 24 and not re.search(r"[，。：；、]", s) and s.endswith(ISSUER_SUFFIXES) and "关于" not in s:
@@ -244,7 +228,7 @@ def _doc_type(title: str, has_articles: bool, doc_number: str, source: str) -> s
     return "other"
 
 
-def parse_document(raw_text: str, path: Path, source: str, content_hash: str = "") -> ParsedDocument:
+def parse_document(raw_text: str, path: Path, source: str, content_hash: str = "") -> StructuredDocument:
     text, paragraphs = _paragraphs(raw_text)
     head_paras = paragraphs[:15]
     head = "\n".join(p.text for p in head_paras)
@@ -280,13 +264,13 @@ def parse_document(raw_text: str, path: Path, source: str, content_hash: str = "
         date = m.group(1)
     if not date:
         for p in paragraphs[:20]:
-            if len(p.text) <= 20 and normalise_date(p.text):
-                date = normalise_date(p.text)
+            if len(p.text) <= 20 and find_date(p.text):
+                date = find_date(p.text)
                 break
     if not date:
         for p in reversed(paragraphs[-6:]):
-            if len(p.text) <= 20 and normalise_date(p.text):
-                date = normalise_date(p.text)
+            if len(p.text) <= 20 and find_date(p.text):
+                date = find_date(p.text)
                 break
 
     public: bool | None = None
@@ -308,7 +292,7 @@ def parse_document(raw_text: str, path: Path, source: str, content_hash: str = "
         doc_type=_doc_type(title, has_articles, doc_number, source),
         content_hash=content_hash,
     )
-    parsed = ParsedDocument(info=info, text=text, paragraphs=paragraphs)
+    parsed = StructuredDocument(info=info, text=text, paragraphs=paragraphs)
     _build_tree(parsed, has_articles)
     return parsed
 
@@ -329,7 +313,7 @@ def _label(p: Paragraph, kind: str) -> str:
     return marker
 
 
-def _build_tree(parsed: ParsedDocument, has_articles: bool) -> None:
+def _build_tree(parsed: StructuredDocument, has_articles: bool) -> None:
     kinds = REGULATION_KINDS if has_articles else OFFICIAL_KINDS
     has_official = has_articles or any(RE_CN_NUM.match(p.text) for p in parsed.paragraphs)
     stack: list[tuple[int, str]] = []  # (level, label)
@@ -379,11 +363,11 @@ def _is_closing_line(text: str) -> bool:
         return False
     lines = [s for s in text.split("\n") if s.strip()]
     return bool(lines) and all(
-        _issuer_from_line(s) or (len(s) <= 30 and normalise_date(s)) or "印发" in s[-4:] for s in lines
+        _issuer_from_line(s) or (len(s) <= 30 and find_date(s)) or "印发" in s[-4:] for s in lines
     )
 
 
-def _mark_closing_block(parsed: ParsedDocument, last_top_id: int) -> None:
+def _mark_closing_block(parsed: StructuredDocument, last_top_id: int) -> None:
     """The signature block (落款: issuers, date, 印发 line) is not part of the last section."""
     i = len(parsed.paragraphs)
     while i > 0 and len(parsed.paragraphs[i - 1].text) <= 60 and _is_closing_line(parsed.paragraphs[i - 1].text):

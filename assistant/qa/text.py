@@ -1,33 +1,22 @@
-"""Pure text helpers for Chinese answers and passages."""
+"""Text helpers for Chinese answers and passages (the Chinese-text basics they build on
+live in ``assistant.text``)."""
 
 from __future__ import annotations
 
 import re
 
-_TITLE_RE = re.compile(r"《([^》]{2,80})》")
+from assistant.text.headings import RE_DOC_NUMBER as _DOC_NUMBER_RE
+from assistant.text.instructions import addresses_model as is_instruction
+from assistant.text.instructions import without_model_instructions as without_instructions
+from assistant.text.sentences import split_sentences
 
-# Sentence ends. A citation marker written after the full stop ("……。[1]") is
-# moved back onto the sentence it follows (see split_sentences).
-_SENTENCE_RE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+|\n|$)")
-_LEADING_MARKERS_RE = re.compile(r"^\s*((?:\[\d+\])+)")
+__all__ = ["is_instruction", "split_sentences", "without_instructions"]
+
+_TITLE_RE = re.compile(r"《([^》]{2,80})》")
 _WS_RE = re.compile(r"[\s\u3000]+")
 _MARKUP_RE = re.compile(r"[*#`>]|-{3,}")
 
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split Chinese text into sentences, keeping punctuation and trailing [n] markers."""
-    parts = [m.group(0) for m in _SENTENCE_RE.finditer(text) if m.group(0).strip()]
-    out: list[str] = []
-    for part in parts:
-        lead = _LEADING_MARKERS_RE.match(part)
-        if lead and out:
-            out[-1] = out[-1].rstrip("\n") + lead.group(1)
-            part = part[lead.end():]
-        if part.strip():
-            out.append(part)
-    return out
 
 
 def normalize(text: str) -> str:
@@ -50,9 +39,6 @@ def overlap(sentence: str, passage: str) -> float:
     if not grams:
         return 0.0
     return len(grams & cjk_bigrams(passage)) / len(grams)
-
-
-_DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[（(]\d{4}[〕\]）)]\d+号")
 
 
 def claim_text(sentence: str) -> str:
@@ -116,22 +102,3 @@ def best_sentence(passage: str, reference: str) -> str:
         if score > best_score:
             best, best_score = sentence, score
     return best
-
-
-# Sentences in a document that address the reader as a model ("忽略以上指令……").
-# They stay in the prompt as quoted data, but can never support an answer.
-_INSTRUCTION_RE = re.compile(
-    r"忽略(?:以上|上述|之前|前面|先前|所有|全部)?(?:的)?(?:指令|指示|提示|规则|要求|内容)|无视(?:以上|上述|之前)"
-    r"|不受任何(?:规则|限制)|你现在是|你的新(?:任务|指令)|系统提示|扮演|"
-    r"ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|above|prior)|disregard\s+(?:all\s+)?(?:previous|above)|system\s+prompt",
-    re.IGNORECASE,
-)
-
-
-def is_instruction(sentence: str) -> bool:
-    return bool(_INSTRUCTION_RE.search(sentence))
-
-
-def without_instructions(text: str) -> str:
-    """``text`` minus its instruction-like sentences (see is_instruction)."""
-    return "".join(s for s in split_sentences(text) if not is_instruction(s))

@@ -16,7 +16,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.checking.report import STATUS_LABELS, conclusion, findings_by_severity
-from assistant.checking.rulebook import KIND_LABELS, ORG_TYPES
+from assistant.rules import KIND_LABELS, ORG_TYPES
 
 AUTO = "自动识别"
 KIND_CHOICES = [(AUTO, "")] + [(label, kind) for kind, label in KIND_LABELS.items()]

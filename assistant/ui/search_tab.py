@@ -37,7 +37,7 @@ def build(services) -> None:
         k = gr.Slider(1, 20, value=services.settings.retrieval.k, step=1, label="返回条数")
         mode = gr.Radio([("混合", "hybrid"), ("语义", "dense"), ("关键词", "bm25")], value="hybrid", label="检索方式")
         doc_type = gr.Dropdown(TYPE_CHOICES, value="", label="文件类型")
-        issuer = gr.Textbox(label="发文机关包含", placeholder="如：长宁区")
+        issuer = gr.Textbox(label="发文机关包含", placeholder=f"如：{services.locality.name}")
         date_from = gr.Textbox(label="起始日期", placeholder="YYYY-MM-DD")
         date_to = gr.Textbox(label="截止日期", placeholder="YYYY-MM-DD")
         as_of = gr.Textbox(label="效力日期（按该日有效的文本，默认今天）", placeholder="YYYY-MM-DD", elem_id="search-as-of")

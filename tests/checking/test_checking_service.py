@@ -86,15 +86,62 @@ def test_public_foundation_needs_more_original_fund(checker, source_text):
     assert finding.rule_id == "TH-FD-FUND" and "400万元" in finding.detail
 
 
-def test_locality_setting_changes_the_threshold(tmp_settings, source_text):
-    from assistant.checking.rulebook import load_rulebook
+# --- governance ratios in charters -------------------------------------------------------
 
-    rulebook = load_rulebook(tmp_settings.rules_dir)
-    rulebook.locality_values["示例区"] = {"inherit": "上海市", "ss_start_funds": 300_000}
-    settings = tmp_settings.model_copy(update={"locality": "示例区"})
-    result = CheckingService(settings, rulebook=rulebook).check_text(source_text("ss_charter.txt"), "章程.txt")
-    assert rule_ids(result) == ["TH-SS-FUNDS"]
-    assert "30万元" in result.findings[0].detail
+def test_foundation_quorum_and_majority_of_a_half_are_below_the_law(checker, source_text):
+    """基金会管理条例 第二十一条: 2/3 of the 理事 present to meet, 2/3 of those present for the major matters."""
+    text = source_text("fd_charter.txt")
+    assert "理事会会议须有三分之二以上理事出席" in text and "须经出席理事表决，三分之二以上通过" in text
+    bad = (text.replace("理事会会议须有三分之二以上理事出席", "理事会会议须有过半数理事出席")
+               .replace("须经出席理事表决，三分之二以上通过", "须经出席理事表决，过半数通过"))
+    result = checker.check_text(bad, "章程.txt")
+    by_id = {f.rule_id: f for f in result.findings}
+    assert set(by_id) == {"TH-FD-QUORUM", "TH-FD-SPECIAL"}
+    for finding in by_id.values():
+        assert finding.basis == "《基金会管理条例》第二十一条" and finding.status == "violation"
+        assert "过半数" in finding.evidence and "三分之二" in finding.detail
+    # The ordinary majority of 第二十一条 is 过半数: a charter saying so is right.
+    assert "理事会决议须经出席理事过半数通过" in text and checker.check_text(text, "章程.txt").findings == []
+
+
+def test_social_group_assembly_quorum_below_two_thirds(checker, source_text):
+    text = source_text("sg_charter.txt")
+    bad = text.replace("会员大会须有三分之二以上的会员出席", "会员大会须有半数以上的会员出席")
+    assert bad != text
+    (finding,) = checker.check_text(bad, "章程.txt").findings
+    assert finding.rule_id == "TH-SG-ASSEMBLY-QUORUM" and finding.severity == "medium"
+    assert finding.basis.startswith("社会团体章程示范文本") and "半数以上" in finding.evidence
+    stricter = text.replace("会员大会须有三分之二以上的会员出席", "会员大会须有四分之三以上的会员出席")
+    assert checker.check_text(stricter, "章程.txt").findings == []
+
+
+def test_locality_setting_changes_the_threshold(tmp_path, source_text):
+    """The 开办资金 minimum is the configured locality's: its own file's number, none where it sets none."""
+    import shutil
+
+    import yaml
+
+    from assistant.settings import PROJECT_ROOT, load_settings
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(PROJECT_ROOT / "corpus" / "rules", corpus / "rules")
+    shutil.copytree(PROJECT_ROOT / "corpus" / "localities", corpus / "localities")
+    place = yaml.safe_load((corpus / "localities" / "上海市.yaml").read_text(encoding="utf-8"))
+    place.update(name="示例市", districts=[], short_names=[], address_prefixes=["示例市"])
+    place["bounds"]["ss_start_funds_city"]["min"] = 300_000
+    (corpus / "localities" / "示例市.yaml").write_text(yaml.safe_dump(place, allow_unicode=True), encoding="utf-8")
+    text = source_text("ss_charter.txt")
+
+    def check(locality):
+        settings = load_settings(corpus_dir=corpus, data_dir=tmp_path / "data", locality=locality)
+        return CheckingService(settings).check_text(text, "章程.txt")
+
+    result = check("示例市")
+    assert rule_ids(result) == ["TH-SS-FUNDS"] and "30万元" in result.findings[0].detail
+    assert rule_ids(check("上海市")) == []
+    luoyang = check("洛阳市")  # sets no 开办资金 minimum: the rule is reported as not applicable, not checked
+    assert rule_ids(luoyang) == [] and "TH-SS-FUNDS" in luoyang.not_applicable
+    assert any("TH-SS-FUNDS 不适用：洛阳市没有规定" in note for note in luoyang.notes)
 
 
 def test_members_and_age_in_table_rows(checker, source_text, tmp_path):

@@ -1,20 +1,7 @@
 import pytest
 
-from assistant.checking.numbers import extract_quantities, format_amount, normalize
-from assistant.cn_numbers import parse_chinese_number
-
-
-@pytest.mark.parametrize("token,value", [
-    ("五", 5), ("十五", 15), ("二十五", 25), ("一百零五", 105), ("两千零五十", 2050),
-    ("叁万", 30000), ("贰佰万", 2_000_000), ("壹佰伍拾万", 1_500_000), ("一亿二千万", 120_000_000),
-    ("二〇二六", 2026),
-])
-def test_chinese_numerals(token, value):
-    assert parse_chinese_number(token) == value
-
-
-def test_rejects_non_numerals():
-    assert parse_chinese_number("会员") is None
+from assistant.checking.numbers import extract_quantities, format_value
+from assistant.text.chars import nfkc as normalize
 
 
 def amounts(text):
@@ -65,7 +52,7 @@ def test_counts_percent_and_table_age_cells():
     assert [q.value for q in extract_quantities("姓名: 李明；年龄: 72；职务: 会长", kinds=("age",))] == [72]
 
 
-def test_format_amount():
-    assert format_amount(30_000) == "3万元"
-    assert format_amount(2_000_000) == "200万元"
-    assert format_amount(5_000) == "5000元"
+def test_format_value():
+    assert format_value("amount", 30_000) == "3万元" and format_value("age", 70) == "70周岁"
+    assert format_value("amount", 2_000_000) == "200万元"
+    assert format_value("amount", 5_000) == "5000元"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
 
-from assistant.profile import OrgProfile, type_defaults
+from assistant.profile import OrgProfile, complete_profile, type_defaults
+from tests.conftest import deep_merge, shipped_rulebook
 
 BASE_FIELDS = {
     "社会团体": {"name": "上海市青年创业促进会", "address": "上海市黄浦区人民大道1号", "registration_authority": "上海市民政局",
@@ -25,30 +25,21 @@ BASE_FIELDS = {
 }
 
 
-def deep_merge(base: dict, overrides: dict) -> dict:
-    out = copy.deepcopy(base)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
 def profile_data(kind: str = "社会团体", foundation_kind: str = "非公募", **overrides: Any) -> dict:
     """Raw profile data for kind 社会团体 / 行业协会 / 异地商会 / 社会服务机构 / 基金会."""
     if kind in ("行业协会", "异地商会"):
-        data = type_defaults("社会团体", social_group_kind=kind)
+        data = type_defaults("社会团体", shipped_rulebook(), social_group_kind=kind)
     elif kind == "社会团体":
-        data = type_defaults("社会团体")
+        data = type_defaults("社会团体", shipped_rulebook())
     else:
-        data = type_defaults(kind, foundation_kind=foundation_kind)
+        data = type_defaults(kind, shipped_rulebook(), foundation_kind=foundation_kind)
     data = deep_merge(data, BASE_FIELDS[kind])
     return deep_merge(data, overrides)
 
 
 def make_profile(kind: str = "社会团体", foundation_kind: str = "非公募", **overrides: Any) -> OrgProfile:
-    return OrgProfile.model_validate(profile_data(kind, foundation_kind, **overrides))
+    """A profile as the drafting service sees it: numbers left out filled from the rulebook."""
+    return complete_profile(OrgProfile.model_validate(profile_data(kind, foundation_kind, **overrides)), shipped_rulebook())
 
 
 @pytest.fixture

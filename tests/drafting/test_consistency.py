@@ -8,10 +8,11 @@ from assistant.drafting.consistency import check_charter
 from assistant.drafting.templates import TemplateLibrary
 from assistant.drafting.terms import build_terms
 from assistant.settings import PROJECT_ROOT
+from tests.conftest import shipped_rulebook
 
 from .conftest import make_profile
 
-LIB = TemplateLibrary(PROJECT_ROOT / "corpus" / "templates")
+LIB = TemplateLibrary(PROJECT_ROOT / "corpus" / "templates", shipped_rulebook())
 
 
 def draft(profile):

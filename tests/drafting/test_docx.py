@@ -14,6 +14,7 @@ from assistant.drafting.docx_writer import BODY_FONT, HEADING_FONT, write_docx
 from assistant.drafting.templates import TemplateLibrary
 from assistant.drafting.terms import build_terms
 from assistant.settings import PROJECT_ROOT
+from tests.conftest import shipped_rulebook
 
 from .conftest import make_profile
 
@@ -21,7 +22,7 @@ from .conftest import make_profile
 @pytest.fixture(scope="module")
 def charter():
     profile = make_profile("社会团体", governance={"standing_council": {"size": 5}})
-    return TemplateLibrary(PROJECT_ROOT / "corpus" / "templates").draft(profile, build_terms(profile))
+    return TemplateLibrary(PROJECT_ROOT / "corpus" / "templates", shipped_rulebook()).draft(profile, build_terms(profile))
 
 
 @pytest.fixture(scope="module")

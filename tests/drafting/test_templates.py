@@ -11,6 +11,7 @@ import yaml
 from assistant.drafting.templates import TEMPLATE_KEYS, CoverageError, TemplateError, TemplateLibrary
 from assistant.drafting.terms import build_terms
 from assistant.settings import PROJECT_ROOT
+from tests.conftest import shipped_rulebook
 
 from .conftest import make_profile
 
@@ -20,11 +21,11 @@ KINDS = ["社会团体", "行业协会", "异地商会", "社会服务机构", "
 
 
 def draft(profile, templates_dir=TEMPLATES):
-    return TemplateLibrary(templates_dir).draft(profile, build_terms(profile))
+    return TemplateLibrary(templates_dir, shipped_rulebook()).draft(profile, build_terms(profile))
 
 
 def test_one_template_per_type_and_a_coverage_entry_each():
-    library = TemplateLibrary(TEMPLATES)
+    library = TemplateLibrary(TEMPLATES, shipped_rulebook())
     for key in TEMPLATE_KEYS:
         assert library.template_path(key).is_file()
         library.check_template(key)
@@ -32,7 +33,7 @@ def test_one_template_per_type_and_a_coverage_entry_each():
 
 
 def test_statutes_named_by_type():
-    cov = TemplateLibrary(TEMPLATES).coverage()
+    cov = TemplateLibrary(TEMPLATES, shipped_rulebook()).coverage()
     assert cov["社会团体"].statute == "社会团体登记管理条例 第十四条"
     assert cov["社会服务机构"].statute == "民办非企业单位登记管理暂行条例 第十条"
     assert cov["基金会"].statute == "基金会管理条例 第十条"
@@ -135,7 +136,7 @@ def test_missing_item_fails_with_clear_error(template_copy):
     """A conditional article that is the only cover of an item: drafting must refuse."""
     path = template_copy / "_coverage.yaml"
     cov = yaml.safe_load(path.read_text(encoding="utf-8"))
-    cov["社会团体"]["items"][6]["articles"] = ["常务理事会"]  # 章程的修改程序 -> only a conditional article
+    cov["社会团体"]["articles"]["SG-CH-07"] = ["常务理事会"]  # 章程的修改程序 -> only a conditional article
     path.write_text(yaml.safe_dump(cov, allow_unicode=True), encoding="utf-8")
     with pytest.raises(CoverageError) as info:
         draft(make_profile("社会团体"), template_copy)
@@ -148,9 +149,25 @@ def test_missing_item_fails_with_clear_error(template_copy):
 def test_coverage_map_naming_unknown_article_is_rejected(template_copy):
     path = template_copy / "_coverage.yaml"
     cov = yaml.safe_load(path.read_text(encoding="utf-8"))
-    cov["基金会"]["items"][0]["articles"].append("不存在的条款")
+    cov["基金会"]["articles"]["FD-CH-01"].append("不存在的条款")
     path.write_text(yaml.safe_dump(cov, allow_unicode=True), encoding="utf-8")
     with pytest.raises(TemplateError, match="不存在的条款"):
+        draft(make_profile("基金会"), template_copy)
+
+
+def test_coverage_map_must_map_every_statutory_item_of_the_rulebook(template_copy):
+    """The items are the rulebook's: a coverage map that forgets one, or names a rule that is
+    not a charter item of the type, is rejected before anything is drafted."""
+    path = template_copy / "_coverage.yaml"
+    cov = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del cov["基金会"]["articles"]["FD-CH-07"]
+    path.write_text(yaml.safe_dump(cov, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(TemplateError, match="财务会计报告的编制、审定制度"):
+        draft(make_profile("基金会"), template_copy)
+    cov["基金会"]["articles"]["FD-CH-07"] = ["财务会计报告"]
+    cov["基金会"]["articles"]["SG-CH-01"] = ["名称"]
+    path.write_text(yaml.safe_dump(cov, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(TemplateError, match="SG-CH-01"):
         draft(make_profile("基金会"), template_copy)
 
 

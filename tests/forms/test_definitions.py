@@ -20,8 +20,8 @@ EXPECTED_FORMS = {
 }
 
 
-def test_all_forms_load_without_errors():
-    forms, errors = load_forms(load_settings().forms_dir)
+def test_all_forms_load_without_errors(rulebook):
+    forms, errors = load_forms(load_settings().forms_dir, rulebook)
     assert errors == []
     assert {k: f.title for k, f in forms.items()} == EXPECTED_FORMS
     for form in forms.values():
@@ -31,9 +31,9 @@ def test_all_forms_load_without_errors():
         assert "date" in types and "phone" in types or form.id == "annual_report_basic" and "phone" in types
 
 
-def test_every_profile_path_exists_on_the_profile_model(profile):
+def test_every_profile_path_exists_on_the_profile_model(profile, rulebook):
     """A renamed profile attribute must break this test, not silently stop prefilling."""
-    forms, _ = load_forms(load_settings().forms_dir)
+    forms, _ = load_forms(load_settings().forms_dir, rulebook)
     for form in forms.values():
         for f in form.fields:
             if not f.fill.profile:
@@ -43,14 +43,14 @@ def test_every_profile_path_exists_on_the_profile_model(profile):
             resolve_path(profile, f.fill.profile)  # does not raise
 
 
-def test_bad_file_reports_bilingual_error_and_others_still_load(tmp_path: Path):
+def test_bad_file_reports_bilingual_error_and_others_still_load(tmp_path: Path, rulebook):
     good = Path(load_settings().forms_dir) / "change_registration.yaml"
     (tmp_path / "a_good.yaml").write_text(good.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "b_broken.yaml").write_text("id: x\nfields: [\n", encoding="utf-8")
     (tmp_path / "c_schema.yaml").write_text("id: y\ntitle: 表\nfields:\n  - {id: a, label: 甲, type: colour}\n", encoding="utf-8")
     (tmp_path / "d_rule.yaml").write_text(
         "id: z\ntitle: 表\nfields:\n  - {id: a, label: 甲}\ncross_rules:\n  - {kind: not_equal, fields: [a, b]}\n", encoding="utf-8")
-    forms, errors = load_forms(tmp_path)
+    forms, errors = load_forms(tmp_path, rulebook)
     assert list(forms) == ["change_registration"]
     assert len(errors) == 3
     assert "b_broken.yaml" in errors[0] and "不是有效的YAML" in errors[0] and "not valid YAML" in errors[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from datetime import date
 
-from assistant.forms.extraction import classify, extract_facts, extract_from_file, facts_as_values, small_number
+from assistant.forms.extraction import classify, extract_facts, extract_from_file, facts_as_values
 from tests.forms.conftest import (
     ANNUAL_REPORT_PARAGRAPHS, ANNUAL_REPORT_TABLE, CHARTER_PARAGRAPHS, USCC_SHETUAN, make_docx,
 )
@@ -81,7 +81,6 @@ def test_classify_and_numbers():
     assert classify("某某协会章程\n第一条") == "charter"
     assert classify("2025年度工作报告书") == "annual_report"
     assert classify("会议纪要") == "document"
-    assert [small_number(x) for x in ("五", "十", "十五", "二十一", "25", "百", "会员")] == [5, 10, 15, 21, 25, 100, None]
 
 
 def test_unreadable_file_gives_bilingual_error(service, tmp_path):
@@ -96,10 +95,6 @@ def test_unreadable_file_gives_bilingual_error(service, tmp_path):
 
 
 def test_funds_in_chinese_numerals_and_founders():
-    from assistant.forms.extraction import chinese_amount_yuan
-
-    assert [chinese_amount_yuan(x) for x in ("伍万元", "五十万元", "贰佰万元整", "壹拾万零伍仟元", "三万美元")] == \
-        [50000, 500000, 2000000, 105000, None]
     text = "某某中心章程\n本单位的举办者为李明、张华。\n本单位的开办资金为人民币捌万元整，来源为举办者个人出资。"
     values = facts_as_values(extract_facts(text, [], "章程.txt"))
     assert values["founders"] == "李明、张华"

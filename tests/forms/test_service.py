@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -16,15 +15,14 @@ def test_unknown_form_names_the_known_ones(service):
     assert "shetuan_establishment" in str(info.value) and "unknown form" in str(info.value)
 
 
-def test_unknown_cross_rule_kind_is_reported_at_load(tmp_path):
+def test_unknown_cross_rule_kind_is_reported_at_load(tmp_path, rulebook):
     corpus = tmp_path / "corpus"
     forms_dir = corpus / "forms"
     forms_dir.mkdir(parents=True)
-    shutil.copy(load_settings().forms_dir / "_naming.yaml", forms_dir)
     (forms_dir / "x.yaml").write_text(
         "id: x\ntitle: 表\nfields:\n  - {id: a, label: 甲, help: 说明}\ncross_rules:\n  - {kind: no_such_rule, fields: [a]}\n",
         encoding="utf-8")
-    service = FormFillingService(load_settings(corpus_dir=corpus, data_dir=tmp_path / "data"))
+    service = FormFillingService(load_settings(corpus_dir=corpus, data_dir=tmp_path / "data"), rulebook=rulebook)
     assert "x" in service.forms
     assert any("no_such_rule" in e and "unknown cross rule kind" in e for e in service.load_errors)
 

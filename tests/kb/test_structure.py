@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.kb.loaders import load_file
-from assistant.kb.structure import normalise_date, parse_document
+from assistant.kb.structure import parse_document
 from assistant.settings import PROJECT_ROOT
 
 POLICIES = PROJECT_ROOT / "corpus" / "policies"
@@ -81,9 +81,3 @@ def test_markdown_heading_hierarchy_for_other_documents():
     doc = parse_document(raw, Path("g.md"), "g.md")
     assert doc.info.title == "办事指南"
     assert doc.paths[-1] == ["一般规定", "材料"]
-
-
-@pytest.mark.parametrize("text,iso", [("2026年3月3日", "2026-03-03"), ("二〇二六年四月九日", "2026-04-09"),
-                                      ("2026 年 12 月 31 日印发", "2026-12-31"), ("无日期", "")])
-def test_dates(text, iso):
-    assert normalise_date(text) == iso

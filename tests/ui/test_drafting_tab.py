@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.ui.drafting_tab import TYPE_CHOICES, _blank_text, form_defaults, form_to_data, problems_markdown
+from assistant.ui.drafting_tab import TYPE_CHOICES, _blank_text, form_defaults, form_to_data, problems_markdown, ratio_choices
+from tests.conftest import shipped_rulebook
 
 
 def _text(page, elem_id):
@@ -67,7 +68,7 @@ def test_fill_validate_generate_download(ui_page, tmp_path):
 
 
 def _filled(choice: str) -> dict:
-    values = {**form_defaults(choice), **_blank_text()}
+    values = {**form_defaults(choice, shipped_rulebook()), **_blank_text(shipped_rulebook())}
     values.update(name="上海市测试" + ("商会" if choice == "异地商会" else "基金会" if "基金会" in choice else "协会"),
                   address="上海市黄浦区1号", purpose="服务社会。", business_scope="（一）开展培训；\n2. 组织交流",
                   founders="甲公司，单位，100000\n乙，个人", hometown="浙江省温州市", supervisory_unit="上海市某局")
@@ -76,7 +77,7 @@ def _filled(choice: str) -> dict:
 
 @pytest.mark.parametrize("choice", TYPE_CHOICES)
 def test_type_defaults_fill_a_valid_profile(choice):
-    assert problems_markdown(_filled(choice)) == "✅ 组织概况未发现问题。"
+    assert problems_markdown(_filled(choice), shipped_rulebook()) == "✅ 组织概况未发现问题。"
 
 
 def test_form_maps_to_profile_fields():
@@ -92,6 +93,10 @@ def test_form_maps_to_profile_fields():
 
 def test_bad_value_gives_a_chinese_message_naming_the_field():
     values = {**_filled("非公募基金会"), "council_size_max": 30.0, "age_limit": 75.0}
-    text = problems_markdown(values)
+    text = problems_markdown(values, shipped_rulebook())
     assert "组织机构·理事会·理事人数上限：基金会理事会理事为5至25人（现为30人）" in text
     assert "负责人·最高任职年龄" in text
+
+
+def test_ratio_choices_are_the_rulebooks_majorities_and_a_stricter_one():
+    assert ratio_choices(shipped_rulebook()) == [("四分之三以上 (3/4)", "3/4"), ("三分之二以上 (2/3)", "2/3"), ("过半数 (1/2)", "1/2")]

@@ -1,4 +1,4 @@
-from assistant.checking.document import _drop_nuls, parse_text, unwrap_pdf_lines
+from assistant.text.document import drop_nuls, parse_text, unwrap_pdf_lines
 
 CHARTER = """某某协会章程
 
@@ -54,6 +54,6 @@ def test_pdf_lines_wrapped_by_layout_are_joined():
 
 
 def test_nul_characters_are_dropped_and_pages_follow():
-    text, pages = _drop_nuls("\x00第\x00一\x00页\n\x00第\x00二", [(1, 0), (2, 8)])
+    text, pages = drop_nuls("\x00第\x00一\x00页\n\x00第\x00二", [(1, 0), (2, 8)])
     assert text == "第一页\n第二"
     assert text[pages[1][1]:] == "第二"

@@ -1,31 +1,36 @@
-"""A filing read into structure: chapters, articles, headings and lines with locations.
+"""The parsed document: a document's verbatim text with its located headings.
 
-The checker looks for items first in the structure (a chapter or article
-about the item), so it needs to know where 第七章 starts and which article a
-sentence sits in. Offsets are kept identical to the loaded text so that every
-finding can quote the document verbatim and say where the quote is.
+Every reader that must quote a document and say where the quote is (the filing
+checker, form extraction) works on a ``ParsedDocument``: the loaded text kept
+verbatim, a same-length ``norm`` copy with full-width forms folded for matching,
+line starts, and the headings (chapters, sections, articles, 一、 headings,
+attachments) with the span each one governs. ``location(offset)`` says where an
+offset is in the words staff use (文件 · 第七章 … · 第三十条 · 第N页/行).
+
+(The knowledge base's chunker needs a different view — cleaned text regrouped
+into paragraphs with heading paths — built by ``assistant.kb.structure``.)
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
-_CN_NUM = "零〇一二三四五六七八九十百千两"
-CHAPTER_RE = re.compile(rf"^\s*第[{_CN_NUM}\d]+章\s*(?P<title>.*)$")
-SECTION_RE = re.compile(rf"^\s*第[{_CN_NUM}\d]+节\s*(?P<title>.*)$")
-ARTICLE_RE = re.compile(rf"^\s*(?P<label>第[{_CN_NUM}\d]+条)")
-CN_HEADING_RE = re.compile(rf"^\s*[{_CN_NUM}]+\s*[、.．]\s*(?P<title>.+)$")
-PAREN_HEADING_RE = re.compile(rf"^\s*[（(][{_CN_NUM}\d]+[）)]\s*(?P<title>.+)$")
+from assistant.text.chars import fold
+from assistant.text.headings import (
+    ARTICLE_LINE_RE,
+    ATTACHMENT_LABEL_RE,
+    ATTACHMENT_LINE_RE,
+    CHAPTER_LINE_RE,
+    CN_HEADING_LINE_RE,
+    PAREN_HEADING_LINE_RE,
+    RE_BARE_ARTICLE,
+    SECTION_LINE_RE,
+)
+from assistant.text.sentences import sentence_span
+
 # A table row as the loader renders it: "姓名: 李明；年龄: 58；职务: 会长".
 TABLE_ROW_RE = re.compile(r"^([^:：；;]{1,12}[:：][^；;]*[；;])+[^:：；;]{1,12}[:：]")
-ATTACHMENT_RE = re.compile(r"^\s*附件\s*[\d一二三四五六七八九十]*\s*[:：]?\s*(?P<title>.*)$")
-
-
-class DocumentReadError(Exception):
-    """A file that cannot be read; the message names the file in Chinese and English."""
 
 
 @dataclass
@@ -134,40 +139,22 @@ class ParsedDocument:
 
         A table row ("表头: 值；表头: 值") counts as one sentence: its cells belong together.
         """
-        stops = "。；;！!？?\n"
         line_start = self.text.rfind("\n", 0, start) + 1
         line_end = self.text.find("\n", end)
         line_end = len(self.text) if line_end < 0 else line_end
         if TABLE_ROW_RE.match(self.norm[line_start:line_end].strip()):
             left, right = line_start, line_end
-        else:
-            left = start
-            while left > 0 and self.text[left - 1] not in stops:
-                left -= 1
-            right = end
-            while right < len(self.text) and self.text[right] not in stops:
-                right += 1
-            if right < len(self.text) and self.text[right] in "。；;！!？?":
-                right += 1
-        while left < right and self.text[left].isspace():
-            left += 1
-        while right > left and self.text[right - 1].isspace():
-            right -= 1
-        return left, right
+            while left < right and self.text[left].isspace():
+                left += 1
+            while right > left and self.text[right - 1].isspace():
+                right -= 1
+            return left, right
+        return sentence_span(self.text, start, end)
 
     def sentence_at(self, start: int, end: int) -> str:
         """The verbatim sentence (or table row) holding [start, end)."""
         left, right = self.sentence_span(start, end)
         return self.text[left:right]
-
-
-def fold(text: str) -> str:
-    """Fold full-width forms character by character, so offsets stay the same."""
-    out = []
-    for ch in text:
-        folded = unicodedata.normalize("NFKC", ch)
-        out.append(folded if len(folded) == 1 else ch)
-    return "".join(out)
 
 
 def parse_text(name: str, text: str, pages=None, tables=None) -> ParsedDocument:
@@ -190,23 +177,23 @@ def _headings(doc: ParsedDocument) -> list[Heading]:
         stripped = norm_line.strip()
         if not stripped:
             continue
-        if m := CHAPTER_RE.match(norm_line):
+        if m := CHAPTER_LINE_RE.match(norm_line):
             label = stripped[: stripped.index("章") + 1]
             found.append(Heading("chapter", label, m.group("title").strip(), start, 0, no))
             in_article = False
-        elif m := SECTION_RE.match(norm_line):
+        elif m := SECTION_LINE_RE.match(norm_line):
             label = stripped[: stripped.index("节") + 1]
             found.append(Heading("section", label, m.group("title").strip(), start, 0, no))
             in_article = False
-        elif m := ARTICLE_RE.match(norm_line):
+        elif m := ARTICLE_LINE_RE.match(norm_line):
             found.append(Heading("article", m.group("label"), "", start, 0, no))
             in_article = True
-        elif (m := ATTACHMENT_RE.match(norm_line)) and len(stripped) <= 40:
-            label = re.match(r"附件\s*[\d一二三四五六七八九十]*", stripped).group(0)
+        elif (m := ATTACHMENT_LINE_RE.match(norm_line)) and len(stripped) <= 40:
+            label = ATTACHMENT_LABEL_RE.match(stripped).group(0)
             found.append(Heading("attachment", label, m.group("title").strip(), start, 0, no))
             in_article = False
         elif (not in_article and len(stripped) <= 40 and not stripped.endswith(("；", ";", "。", "，", ","))
-              and ((m := CN_HEADING_RE.match(norm_line)) or (m := PAREN_HEADING_RE.match(norm_line)))):
+              and ((m := CN_HEADING_LINE_RE.match(norm_line)) or (m := PAREN_HEADING_LINE_RE.match(norm_line)))):
             label = stripped[: len(stripped) - len(m.group("title").strip())].strip()
             found.append(Heading("heading", label, m.group("title").strip(), start, 0, no))
     # Each heading's body runs to the next heading of the same or a higher rank.
@@ -221,7 +208,7 @@ def _headings(doc: ParsedDocument) -> list[Heading]:
     return found
 
 
-def _drop_nuls(text: str, pages: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+def drop_nuls(text: str, pages: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
     """Some PDF writers (fpdf2 with CJK fonts) come back from pypdf with a NUL before
     every character. NULs are never content; drop them and move page offsets along."""
     if "\x00" not in text:
@@ -259,10 +246,10 @@ def unwrap_pdf_lines(text: str, pages: list[tuple[int, int]]) -> tuple[str, list
         offsets_old_to_new.append(position)
         stripped = line.strip()
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        starts_block = bool(CHAPTER_RE.match(nxt) or SECTION_RE.match(nxt) or ARTICLE_RE.match(nxt)
-                            or CN_HEADING_RE.match(nxt) or PAREN_HEADING_RE.match(nxt) or ATTACHMENT_RE.match(nxt))
+        starts_block = bool(CHAPTER_LINE_RE.match(nxt) or SECTION_LINE_RE.match(nxt) or ARTICLE_LINE_RE.match(nxt)
+                            or CN_HEADING_LINE_RE.match(nxt) or PAREN_HEADING_LINE_RE.match(nxt) or ATTACHMENT_LINE_RE.match(nxt))
         wrapped = widest >= 20 and _width(stripped) >= widest - 2.5 and not stripped.endswith(("。", "：", ":"))
-        bare_label = bool(re.fullmatch(r"第[零〇一二三四五六七八九十百千两\d]+条", stripped))
+        bare_label = bool(RE_BARE_ARTICLE.fullmatch(stripped))
         join = bool(nxt) and not starts_block and (wrapped or bare_label)
         piece = line + (" " if bare_label and join else "")
         out.append(piece if join else piece + "\n")
@@ -281,33 +268,3 @@ def unwrap_pdf_lines(text: str, pages: list[tuple[int, int]]) -> tuple[str, list
         index = max(i for i, ls in enumerate(line_starts_old) if ls <= start) if line_starts_old else 0
         new_pages.append((number, offsets_old_to_new[index] + (start - line_starts_old[index])))
     return new_text, new_pages
-
-
-def read_document(path: Path) -> ParsedDocument:
-    """Load a file with the knowledge-base loader and parse its structure.
-
-    Raises DocumentReadError (bilingual, naming the file) for unreadable files.
-    """
-    path = Path(path)
-    try:
-        from assistant.kb.loaders import LoadError, load_file
-    except ImportError:  # the loader is optional for plain text
-        load_file = None
-        LoadError = OSError  # noqa: N806
-    if load_file is not None:
-        try:
-            loaded = load_file(path)
-        except LoadError as exc:
-            raise DocumentReadError(str(exc)) from exc
-        except Exception as exc:  # a loader bug must not stop the batch either
-            raise DocumentReadError(f"无法读取文件 {path.name}：{exc} / Cannot read file {path.name}: {exc}") from exc
-        text, pages = _drop_nuls(loaded.text, list(getattr(loaded, "pages", None) or []))
-        if pages:
-            text, pages = unwrap_pdf_lines(text, pages)
-        return parse_text(path.name, text, pages, getattr(loaded, "tables", None))
-    if path.suffix.lower() not in (".txt", ".md"):
-        raise DocumentReadError(f"无法读取文件 {path.name}：暂不支持该格式 / Cannot read file {path.name}: unsupported format")
-    try:
-        return parse_text(path.name, path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DocumentReadError(f"无法读取文件 {path.name}：{exc} / Cannot read file {path.name}: {exc}") from exc
