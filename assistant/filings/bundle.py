@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.cn_numbers import parse_chinese_number
+from assistant.text.numerals import parse_chinese_number
 
 NUMERAL = r"[零〇一二三四五六七八九十百\d]{1,4}"
 # "附件一", "附件 1", "附件1：章程", "# 附件二 会员名单"; not "附件：1. …" (a list of attachments)

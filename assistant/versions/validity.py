@@ -23,8 +23,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from assistant.cn_numbers import parse_chinese_number
-from assistant.kb.structure import RE_CN_DATE, RE_DATE, RE_FILENAME_DATE, ParsedDocument, normalise_date
+from assistant.text.numerals import parse_chinese_number
+from assistant.kb.structure import RE_FILENAME_DATE, StructuredDocument
+from assistant.text.dates import RE_CN_DATE, RE_DATE
+from assistant.text.dates import find_date as normalise_date
 
 DATE = f"(?:{RE_DATE.pattern}|{RE_CN_DATE.pattern})"  # 2021年11月1日 or 二〇二一年十一月一日
 RE_EFFECTIVE = re.compile(rf"自\s*(?P<date>{DATE})\s*起?(?:正式)?(?:施行|实施|执行|生效)")
@@ -117,7 +119,7 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
-def _header_paragraphs(parsed: ParsedDocument) -> list[str]:
+def _header_paragraphs(parsed: StructuredDocument) -> list[str]:
     out = []
     for paragraph, path in zip(parsed.paragraphs, parsed.paths):
         if path:  # the body has begun
@@ -136,7 +138,7 @@ def _add_years(iso: str, years: int) -> str:
         return d.replace(year=d.year + years, day=28).isoformat()
 
 
-def extract_facts(parsed: ParsedDocument, file_name: str = "") -> ValidityFacts:
+def extract_facts(parsed: StructuredDocument, file_name: str = "") -> ValidityFacts:
     text = parsed.text
     info = parsed.info
     m = RE_FILENAME_DATE.search(file_name or "")
