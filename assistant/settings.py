@@ -108,10 +108,6 @@ class LLMSettings(BaseModel):
     n_ctx: int = 4096
     max_tokens: int = 200  # the Q&A eval ran at 200; longer answers ramble on a 1.5B model
     temperature: float = 0.1
-    context_token_budget: int = 1200
-    # Q&A: each retrieved chunk is cut to its sentences that best match the
-    # question, at most this many characters (0 = whole chunks); see assistant/qa/passages.py.
-    excerpt_chars: int = 220
     # Q&A: how many retrieved passages the evidence is chosen from. Only the chosen
     # sentences reach the model, so more passages cost selection time, not prompt time.
     context_passages: int = 6
