@@ -75,7 +75,8 @@ def svg(chart: Chart) -> str:
 def _svg_horizontal(chart: Chart) -> str:
     values = chart.series[0].values if chart.series else []
     top = max(values or [0]) or 1
-    label_w, bar_w, row_h = 280, 360, 24
+    label_w = min(560, max([len(lb) for lb in chart.labels] or [4]) * 13 + 16)
+    bar_w, row_h = 360, 24
     height = 40 + row_h * max(1, len(values))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="risk-chart" data-chart="{chart.key}" width="{label_w + bar_w + 70}" '
              f'height="{height}" role="img" aria-label="{escape(chart.title)}">',
@@ -146,7 +147,8 @@ def png(chart: Chart, path: Path, scale: int = 2) -> bool:
     if chart.horizontal:
         values = chart.series[0].values if chart.series else []
         top = max(values or [0]) or 1
-        label_w, bar_w, row_h = 300 * scale, 340 * scale, 24 * scale
+        label_w = min(560, max([len(lb) for lb in chart.labels] or [4]) * 13 + 16) * scale
+        bar_w, row_h = 340 * scale, 24 * scale
         image = Image.new("RGB", (label_w + bar_w + 70 * scale, 44 * scale + row_h * max(1, len(values))), "white")
         draw = ImageDraw.Draw(image)
         draw.text((6 * scale, 6 * scale), chart.title, fill="black", font=title)
