@@ -13,6 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+TOP = 12  # organizations listed by default in the text output (all of them: --json, --xlsx)
 HELP = "风险智能识别：按规则库的风险指标筛查登记导出表和年度工作报告书 / screen a registry export for risks"
 
 
@@ -25,7 +26,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
     parser.add_argument("--xlsx", type=Path, help="write organizations and indicator hits as XLSX")
     parser.add_argument("--docx", type=Path, help="write the summary report as DOCX")
-    parser.add_argument("--top", type=int, default=20, help="organizations listed in the text output (default 20)")
+    parser.add_argument("--top", type=int, default=TOP, help=f"organizations listed in the text output (default {TOP})")
 
 
 def _text(result, top: int) -> str:

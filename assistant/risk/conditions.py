@@ -213,7 +213,11 @@ def _combine_deps(children) -> tuple[frozenset, frozenset]:
 
 # --- combinations ------------------------------------------------------------------------------------
 
-class All(Node):
+class _Group(Node):
+    """all / any of the children; ``decides`` is the child result that settles the group at once."""
+
+    decides = False
+
     def __init__(self, children, label=""):
         self.children, self.label = children, label
         self.deps, self.refs = _combine_deps(children)
@@ -222,10 +226,14 @@ class All(Node):
         unknown = False
         for child in self.children:
             result = ctx.check(child)
-            if result is False:
-                return False
+            if result is not None and bool(result) is self.decides:
+                return self.decides
             unknown |= result is None
-        return None if unknown else True
+        return None if unknown else not self.decides
+
+
+class All(_Group):
+    decides = False
 
     def explain(self, ctx):
         out = [e for child in self.children for e in child.explain(ctx)]
@@ -233,19 +241,8 @@ class All(Node):
             if self.label and out else out
 
 
-class AnyOf(Node):
-    def __init__(self, children, label=""):
-        self.children, self.label = children, label
-        self.deps, self.refs = _combine_deps(children)
-
-    def test(self, ctx):
-        unknown = False
-        for child in self.children:
-            result = ctx.check(child)
-            if result:
-                return True
-            unknown |= result is None
-        return None if unknown else False
+class AnyOf(_Group):
+    decides = True
 
     def explain(self, ctx):
         for child in self.children:
@@ -303,8 +300,10 @@ class ValueTest(Node):
     """A registry field (``field``) or a year's figure (``year_field`` / ``figure``) tested by a list
     of values, presence, words it contains, or a comparison with a number of the law."""
 
-    def __init__(self, spec: dict, key: str, yearly: bool, book, label: str):
-        self.key, self.yearly, self.label = key, yearly, label
+    def __init__(self, spec: dict, book, label: str):
+        self.yearly = "field" not in spec
+        key = spec["field"] if not self.yearly else spec.get("year_field") or spec["figure"]
+        self.key, self.label = key, label
         self.which = spec.get("year")
         self.values = frozenset(str(v) for v in spec["in"]) if "in" in spec else None
         self.not_values = frozenset(str(v) for v in spec["not_in"]) if "not_in" in spec else None
@@ -435,7 +434,7 @@ class Since(Node):
 
 
 class DatePassed(Node):
-    def __init__(self, spec, label):
+    def __init__(self, spec, book, label):
         self.key, self.label = spec["date"], label
         self.deps = frozenset({self.key})
 
@@ -454,7 +453,7 @@ class DatePassed(Node):
 class Deadline(Node):
     """A deadline passed without the task done by it (done on the day itself is in time)."""
 
-    def __init__(self, spec, label):
+    def __init__(self, spec, book, label):
         self.key, self.done, self.label = spec["deadline"], spec.get("done"), label
         status = spec.get("done_status") or {}
         self.status_key, self.status_values = status.get("field"), frozenset(status.get("in") or ())
@@ -598,7 +597,7 @@ class Report(Node):
     """The year's annual report was late (or not filed) / not filed, against the deadline the rulebook
     sets for the organization's type (topic annual_report_deadline)."""
 
-    def __init__(self, spec, label):
+    def __init__(self, spec, book, label):
         self.mode, self.which, self.label = spec["report"], spec.get("year"), label
         if self.mode not in ("late", "missing"):
             raise ConditionError(f"report: {self.mode}（应为 late 或 missing）")
@@ -796,7 +795,7 @@ class Change(Node):
 
 
 class IndicatorRef(Node):
-    def __init__(self, spec, label):
+    def __init__(self, spec, book, label):
         self.ref, self.which, self.label = spec["indicator"], spec.get("year"), label
         self.refs = frozenset({self.ref})
         self.per_year: bool | None = None  # set when the indicators are linked
@@ -821,6 +820,12 @@ def _bound(spec: dict, book) -> Bound:
     return bound
 
 
+# The leaf kinds, by the key that names them in a condition (corpus/rules/risk.yaml).
+LEAVES = {"field": ValueTest, "year_field": ValueTest, "figure": ValueTest, "age": Age, "since": Since,
+          "date": DatePassed, "deadline": Deadline, "period_end": PeriodEnd, "penalties": Penalties,
+          "report": Report, "ratio": Ratio, "change": Change, "indicator": IndicatorRef}
+
+
 def compile_condition(spec: Any, book, columns) -> Node:
     """One condition (a mapping, or a list meaning all of them) as a node; ConditionError for a
     condition the language does not have, or a field the column mapping does not know."""
@@ -843,33 +848,12 @@ def compile_condition(spec: Any, book, columns) -> Node:
     if "signals" in spec:
         return Signals([compile_condition(s, book, columns) for s in spec["signals"]],
                        _bound({"bound": spec["at_least"]}, book), label)
-    if "field" in spec:
-        return ValueTest(spec, spec["field"], False, book, label)
-    if "year_field" in spec or "figure" in spec:
-        return ValueTest(spec, spec.get("year_field") or spec["figure"], True, book, label)
-    if "age" in spec:
-        return Age(spec, book, label)
-    if "since" in spec:
-        return Since(spec, book, label)
-    if "date" in spec:
-        return DatePassed(spec, label)
-    if "deadline" in spec:
-        return Deadline(spec, label)
-    if "period_end" in spec:
-        return PeriodEnd(spec, book, label)
-    if "penalties" in spec:
-        return Penalties(spec, book, label)
-    if "report" in spec:
-        return Report(spec, label)
     if "consecutive" in spec:
         return Consecutive(compile_condition(spec["consecutive"], book, columns),
                            _bound({"bound": spec["years"]}, book), label)
-    if "ratio" in spec:
-        return Ratio(spec, book, label)
-    if "change" in spec:
-        return Change(spec, book, label)
-    if "indicator" in spec:
-        return IndicatorRef(spec, label)
+    for key, kind in LEAVES.items():
+        if key in spec:
+            return kind(spec, book, label)
     raise ConditionError(f"未知的条件：{sorted(spec)}")
 
 
@@ -878,7 +862,7 @@ def unavailable(root: Node, available: set[str]) -> set[int]:
     def ok(dep) -> bool:
         return any(d in available for d in dep) if isinstance(dep, tuple) else dep in available
 
-    return {id(n) for n in walk(root) if not isinstance(n, (All, AnyOf, Not, Signals, Consecutive))
+    return {id(n) for n in walk(root) if not isinstance(n, (_Group, Not, Signals, Consecutive))
             and not all(ok(d) for d in n.deps)}
 
 

@@ -8,6 +8,7 @@ and everything else is screened. ``severity``: "error" (a row or a table was lef
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,23 +28,25 @@ class InputProblem:
     value: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def _where(self, chinese: bool) -> str:
+        cell = self.column and re.fullmatch(r"[A-Z]+\d+:[A-Z]+\d+", self.column)
+        if chinese:
+            parts = [self.file if self.file.startswith("（") else f"文件“{self.file}”",
+                     f"第{self.line}行" if self.line is not None else "",
+                     (f"单元格{self.column}" if cell else f"「{self.column}」列") if self.column else ""]
+            return "".join(parts)
+        parts = ["all files" if self.file.startswith("（") else f"file '{self.file}'",
+                 f"line {self.line}" if self.line is not None else "",
+                 (f"cells {self.column}" if cell else f"column '{self.column}'") if self.column else ""]
+        return ", ".join(p for p in parts if p)
+
     @property
     def where_zh(self) -> str:
-        parts = [f"文件“{self.file}”"]
-        if self.line is not None:
-            parts.append(f"第{self.line}行")
-        if self.column:
-            parts.append(f"「{self.column}」列")
-        return "".join(parts)
+        return self._where(True)
 
     @property
     def where_en(self) -> str:
-        parts = [f"file '{self.file}'"]
-        if self.line is not None:
-            parts.append(f"line {self.line}")
-        if self.column:
-            parts.append(f"column '{self.column}'")
-        return ", ".join(parts)
+        return self._where(False)
 
     @property
     def message(self) -> str:

@@ -207,7 +207,7 @@ class RiskScreener:
             label = "或".join(f"「{self.columns.fields[k].label}」" for k in keys)
             names = "；".join(f"{i} {items[i]}" for i in ids)
             out.append(InputProblem(
-                "（全部文件）", "missing_column",
+                "（本次筛查的全部文件）", "missing_column",
                 f"缺少列{label}（{('、'.join(tables))}），以下指标无法判断、未作推测：{names}",
                 f"column {label} is missing ({where} read); these indicators were not judged: {', '.join(ids)}",
                 severity="warning", column=self.columns.fields[keys[0]].label, extra={"indicators": ids}))

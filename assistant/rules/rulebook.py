@@ -428,7 +428,9 @@ def _build(sources: _Sources, locality_name: str) -> Rulebook:
             if missing:
                 _check_variants(raw, path.name, book.known_keys)
                 reason = f"{locality.name}没有规定{'、'.join(_item_of(k, sources) for k in missing)}"
-                kinds = KINDS if raw.get("scope") == "charter" else as_tuple(raw.get("kinds")) or KINDS
+                # A risk indicator is for no filing kind: the checker must not list it as not applicable.
+                kinds = () if raw.get("scope") in RISK_SCOPES else \
+                    KINDS if raw.get("scope") == "charter" else as_tuple(raw.get("kinds")) or KINDS
                 book.inapplicable[rid] = (reason, as_tuple(raw.get("org_types")) or ORG_TYPES, kinds)
                 continue
             rule = parse_rule(raw, path.name, book)
