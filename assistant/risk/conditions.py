@@ -97,10 +97,11 @@ def percent(value: Fraction) -> str:
     return f"{float(value) * 100:.1f}%"
 
 
-def bound_text(bound: Bound, op: str) -> str:
+def bound_text(bound: Bound, op: str, labelled: bool = True) -> str:
+    """The bound's number as the law writes it, with whom it is for: 70%（公募基金会）."""
     shown = bound.format(bound.min if op in (">=", "<") and bound.min is not None else
                          bound.max if bound.max is not None else bound.min)
-    return f"{shown}（{bound.label}）" if bound.label else shown
+    return f"{shown}（{bound.label}）" if bound.label and labelled else shown
 
 
 # --- evaluation context ---------------------------------------------------------------------------
@@ -286,7 +287,7 @@ class Signals(Node):
 
     def explain(self, ctx):
         held = [c for c in self.children if ctx.check(c)]
-        out = [Evidence(self.label or "信号", f"{len(held)}项信号（{bound_text(self.bound, '>=')}即认定）："
+        out = [Evidence(self.label or "信号", f"{len(held)}项信号（{bound_text(self.bound, '>=', False)}以上即认定）："
                         + "、".join(c.label for c in held))]
         for child in held:
             for e in child.explain(ctx):
@@ -586,7 +587,7 @@ class Penalties(Node):
             span = f"{ctx.as_of.year - 1}年度"
         head = f"{span}共{len(chosen)}次"
         if self.count_bound is not None:
-            head += f"（{bound_text(self.count_bound, self.op)}以上即列入）"
+            head += f"（{bound_text(self.count_bound, self.op, False)}以上即列入）"
         return [Evidence(self.label, head + "：" + "；".join(p.describe() for p in chosen),
                          tuple(p.origin.where("penalty_date") for p in chosen))]
 
@@ -662,7 +663,7 @@ class Consecutive(Node):
                 out += self.child.explain(ctx)
         finally:
             ctx.year = year
-        head = Evidence(self.label, f"{year - self.n + 1}—{year}年度连续{self.n}年（{bound_text(self.bound, '>=')}）")
+        head = Evidence(self.label, f"{year - self.n + 1}—{year}年度连续{bound_text(self.bound, '>=', False)}")
         return [head] + out
 
 
@@ -789,7 +790,7 @@ class Change(Node):
             label = ctx.columns.fields[key].label
             ratio = "由零变为非零" if min(a, b) <= 0 else (f"增至{b / a:.1f}倍" if b > a else f"降至{b / a:.2f}倍")
             out.append(Evidence(self.label, f"{label}：{year - 1}年度{show(a, key, ctx.columns)}，{year}年度"
-                                f"{show(b, key, ctx.columns)}，{ratio}（{bound_text(self.bound, '>=')}即提示）",
+                                f"{show(b, key, ctx.columns)}，{ratio}（{bound_text(self.bound, '>=', False)}即提示）",
                                 tuple(w for w in (ctx.year_where(key, year - 1), ctx.year_where(key, year)) if w)))
         return out
 

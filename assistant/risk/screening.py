@@ -13,6 +13,7 @@ evidence; the combination rule (rulebook data) turns the hits into the organizat
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
@@ -28,6 +29,16 @@ from assistant.rules import Rulebook
 Progress = Callable[[int, int], None]
 
 
+@dataclass(frozen=True)
+class RunState:
+    """What one run knows about its input, shared by every organization of it."""
+
+    available: set[str]  # fields some table of the run has
+    off: frozenset[int]  # conditions the run cannot judge (their columns are missing)
+    blocked: frozenset[str]  # indicators none of whose conditions can be judged
+    first_year: int | None  # the earliest report year in the run's data
+
+
 def _available(dep, available: set[str]) -> bool:
     return any(d in available for d in dep) if isinstance(dep, tuple) else dep in available
 
@@ -39,9 +50,7 @@ class RiskScreener:
         self.indicators: list[Indicator] = load_indicators(rulebook, columns)
         self.levels: RiskLevels = load_levels(rulebook.data("risk_levels"))
         self._deadlines: dict[str, int | None] = {}
-        self._blocked: set[str] = set()  # indicators not evaluable in the current run
         self._topics: dict = {}  # bounds looked up by topic and facts, shared by every organization
-        self._off: frozenset[int] = frozenset()  # conditions the current run cannot judge (missing columns)
 
     # --- per organization -------------------------------------------------------------------
     def facts(self, org: Organization) -> dict:
@@ -76,19 +85,18 @@ class RiskScreener:
             years.update(range(start, latest + 1))
         return sorted(years)
 
-    def screen_one(self, org: Organization, as_of: date, available: set[str], first_year: int | None,
-                   undecided_counts: dict[str, int]) -> OrgResult:
+    def screen_one(self, org: Organization, as_of: date, run: "RunState") -> OrgResult:
         month = self.deadline_month(org.org_type)
         latest = self.latest_due(as_of, month)
-        ctx = Ctx(org, as_of, self.book, self.columns, available, self.facts(org), month, latest, self._topics)
-        ctx.off = self._off
-        years = self.years_of(org, latest, first_year, as_of)
+        ctx = Ctx(org, as_of, self.book, self.columns, run.available, self.facts(org), month, latest, self._topics)
+        ctx.off = run.off
+        years = self.years_of(org, latest, run.first_year, as_of)
         hits: list[Hit] = []
         undecided: list[str] = []
         for indicator in self.indicators:
             if org.org_type and org.org_type not in indicator.rule.org_types:
                 continue
-            if indicator.id in self._blocked:
+            if indicator.id in run.blocked:
                 continue
             if indicator.when is not None:
                 ctx.year = None
@@ -108,7 +116,6 @@ class RiskScreener:
             ctx.year = None
             if unknown:
                 undecided.append(indicator.id)
-                undecided_counts[indicator.id] = undecided_counts.get(indicator.id, 0) + 1
         severities = {h.indicator: h.severity for h in hits}
         f = org.fields
         return OrgResult(code=org.code, name=org.name, org_type=org.org_type, level=str(f.get("level") or ""),
@@ -146,31 +153,29 @@ class RiskScreener:
     def run(self, records: RecordSet, as_of: date, progress: Progress | None = None) -> ScreeningResult:
         started = time.perf_counter()
         available = set(records.available)
-        blocked = self.not_evaluable(available)
+        missing = self.not_evaluable(available)
         off: set[int] = set()
         for indicator in self.indicators:
             off |= unavailable(indicator.test, available)
             if indicator.when is not None:
                 off |= unavailable(indicator.when, available)
-        self._off = frozenset(off)
         # An indicator none of whose conditions can be judged is not run at all; one that can be
         # judged in part runs (an "any" with one branch judged may still hold).
-        self._blocked = {key for key in blocked if id(self._indicator(key).test) in self._off}
-        problems = list(records.problems) + self._missing_problems(records, blocked)
+        blocked = frozenset(key for key in missing if id(self._indicator(key).test) in off)
         all_years = sorted({y for org in records.organizations.values() for y in org.years})
-        first_year = all_years[0] if all_years else None
+        run = RunState(available, frozenset(off), blocked, all_years[0] if all_years else None)
+        problems = list(records.problems) + self._missing_problems(records, missing)
         orgs = list(records.organizations.values())
         results: list[OrgResult] = []
-        undecided_counts: dict[str, int] = {}
         step = max(1, len(orgs) // 100)
         for done, org in enumerate(orgs, 1):
-            results.append(self.screen_one(org, as_of, available, first_year, undecided_counts))
+            results.append(self.screen_one(org, as_of, run))
             if progress is not None and (done % step == 0 or done == len(orgs)):
                 progress(done, len(orgs))
         results.sort(key=self._rank)
         years = sorted({h.year for o in results for h in o.hits if h.year is not None} | set(all_years))
-        reasons = {key: ("缺少列：" if key in self._blocked else "部分条件缺少列，只按其余条件判断：")
-                   + "、".join(self._dep_label(d) for d in deps) for key, deps in blocked.items()}
+        reasons = {key: ("缺少列：" if key in blocked else "部分条件缺少列，只按其余条件判断：")
+                   + "、".join(self._dep_label(d) for d in deps) for key, deps in missing.items()}
         return ScreeningResult(as_of=as_of, locality=self.book.locality.name, organizations=results,
                                indicators=[i.to_dict() for i in self.indicators], levels=self.levels.order,
                                level_rule=self._level_text(), problems=problems, not_evaluable=reasons,

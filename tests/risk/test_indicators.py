@@ -325,3 +325,42 @@ def test_every_hit_carries_basis_action_and_a_source(tmp_path, org_type):
     for hit in result.organizations[0].hits:
         assert hit.basis and hit.actions and hit.suggestion and hit.sources
         assert all(w.startswith("registry.csv 第2行") for w in hit.sources)
+
+
+def test_dishonest_debtor_fires_where_the_export_has_the_column(tmp_path):
+    listed, not_listed = org(n=1, dishonest_debtor="是"), org(n=2, dishonest_debtor="否")
+    result = screen(tmp_path, [listed, not_listed])
+    assert indicators(result, listed["code"]) == {"RK-DISHONEST-DEBTOR"}
+    assert indicators(result, not_listed["code"]) == set()
+
+
+def test_a_foundation_not_recognised_as_charity_follows_the_foundation_regulation(tmp_path):
+    """基金会管理条例 第二十九条: 8% of last year's balance, pay and office costs ≤ 10% (no 20万元 exemption)."""
+    low = foundation(1, public=False, charity="否")
+    admin = foundation(2, public=False, charity="否")
+    annual = years(low, {2025: {"program_spending": 790_000}})  # 7.9% of 10,000,000
+    annual += years(admin, {2025: {"admin_costs": 150_000, "total_spending": 1_400_000}})  # 10.7%, under 20万
+    result = screen(tmp_path, [low, admin], annual)
+    assert hits(result, low["code"]) == {("RK-FD-NONCHARITY-SPENDING", 2025)}
+    assert hits(result, admin["code"]) == {("RK-FD-NONCHARITY-ADMIN", 2025)}
+
+
+def test_charities_that_are_not_foundations_by_tier(tmp_path):
+    spending = org(n=1, charity="是")  # no public fundraising; 上年末净资产 300,000: 8% tier
+    under = org(n=2, charity="是")
+    admin = org(n=3, charity="是", public_fundraising="是", public_since="2020-01-01", last_fundraising="2026-05-01")
+    base = {y: {"program_spending": 400_000} for y in (2023, 2024, 2025)}
+    annual = years(spending, base | {2025: {"program_spending": 23_900}})  # 7.97% of 300,000
+    annual += years(under, base | {2025: {"program_spending": 24_000}})  # exactly 8%
+    annual += years(admin, base | {2025: {"admin_costs": 210_000, "total_spending": 1_500_000}})  # 14% > 13%
+    result = screen(tmp_path, [spending, under, admin], annual)
+    assert hits(result, spending["code"]) == {("RK-CHARITY-PRIVATE-SPENDING", 2025)}
+    assert hits(result, under["code"]) == set()
+    assert ("RK-CHARITY-PUBLIC-ADMIN", 2025) in hits(result, admin["code"])
+
+
+def test_charity_private_admin_tier(tmp_path):
+    over = org(n=1, charity="是")  # 上年末净资产 300,000 (< 100万): 20%
+    annual = years(over, {y: {"program_spending": 400_000} for y in (2023, 2024, 2025)}
+                   | {2025: {"program_spending": 400_000, "admin_costs": 210_000, "total_spending": 1_000_000}})
+    assert hits(screen(tmp_path, [over], annual)) == {("RK-CHARITY-PRIVATE-ADMIN", 2025)}
