@@ -162,3 +162,11 @@ class Services:
 
         return FormFillingService(settings=self.settings, retriever_factory=lambda: self.retriever, llm_factory=lambda: self.llm,
                                   rulebook=self.rulebook)
+
+    # --- risk identification ------------------------------------------------
+    @cached_property
+    def risk(self):
+        """Risk screening of registry exports and annual reports against the rulebook's indicators."""
+        from assistant.risk.service import RiskService
+
+        return RiskService(settings=self.settings, rulebook=self.rulebook)

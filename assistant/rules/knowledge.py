@@ -25,9 +25,11 @@ from assistant.rules.rulebook import (
 
 _TYPE_LABELS = {
     "presence": "必备事项", "material": "必交材料", "threshold": "数额限值",
-    "name": "名称规则", "signature": "签字盖章", "consistency": "材料一致性",
+    "name": "名称规则", "signature": "签字盖章", "consistency": "材料一致性", "indicator": "风险指标",
 }
-_SCOPE_LABELS = {"charter": "章程文本", "filing": "申请材料", "package": "多份材料之间"}
+_SCOPE_LABELS = {"charter": "章程文本", "filing": "申请材料", "package": "多份材料之间",
+                 "registry": "登记信息、年度工作报告和行政处罚记录"}
+_RISK_SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
 
 
 def is_rule_file(path: Path) -> bool:
@@ -36,6 +38,8 @@ def is_rule_file(path: Path) -> bool:
 
 
 def _kinds_text(rule: Rule) -> str:
+    if rule.scope == "registry":
+        return "登记管理机关的风险筛查"
     if rule.scope == "charter":
         return "章程（含各类申请中附送的章程）"
     if rule.scope == "package":
@@ -69,6 +73,9 @@ def _requirement_text(rule: Rule, book: Rulebook) -> str:
         return "各份材料所载内容必须一致"
     if rule.type == "signature":
         return "须有相应的签字或盖章栏并完成签章"
+    if rule.type == "indicator":
+        actions = "、".join(detect.get("actions") or ())
+        return f"出现上述情形的，列为风险线索；处理方式：{actions}" if actions else "出现上述情形的，列为风险线索"
     return "须在材料中载明" if rule.type == "presence" else "须随申请提交"
 
 
@@ -119,6 +126,19 @@ def render_rule_file(path: Path, book: Rulebook) -> str:
         lines.append("")
     for rule in rules:
         org = "、".join(rule.org_types)
+        if rule.type == "indicator":
+            lines += [
+                f"## {rule.id} {rule.item}",
+                "",
+                f"- 风险指标：{rule.item}",
+                f"- 适用：{org}；{_kinds_text(rule)}",
+                f"- 判断：{_requirement_text(rule, book)}",
+                f"- 依据：{rule.basis}",
+                f"- 风险程度：{_RISK_SEVERITY_LABELS[rule.severity]}",
+                f"- 处理建议：{rule.suggestion}",
+                "",
+            ]
+            continue
         lines += [
             f"## {rule.id} {rule.item}",
             "",

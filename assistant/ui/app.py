@@ -16,6 +16,7 @@ TABS = (
     ("forms_tab", "智能填报"),
     ("versions_tab", "版本对比"),
     ("alignment_tab", "市区对照"),
+    ("risk_tab", "风险识别"),
     ("knowledge_tab", "知识库"),
     ("search_tab", "检索"),
 )
