@@ -71,6 +71,26 @@ class FileStamp:
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+class FollowsDisk:
+    """A component holding files another process may replace: it reloads them (``follow``)
+    unless this process is the writer, i.e. inside ``with component.writing():``."""
+
+    _own_writes = 0
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        self._own_writes += 1
+        try:
+            yield
+        finally:
+            self._own_writes -= 1
+            if not self._own_writes:
+                self._written()
+
+    def _written(self) -> None:
+        """After this process's writes: remember the files as they now are."""
+
+
 class WriterLock:
     def __init__(self, data_dir: Path, timeout_s: float = 10.0):
         self.path = Path(data_dir) / LOCK_NAME

@@ -16,13 +16,11 @@ from __future__ import annotations
 import json
 import re
 import threading
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
-from assistant.kb.datadir import FileStamp, atomic_write_json
+from assistant.kb.datadir import FileStamp, FollowsDisk, atomic_write_json
 from assistant.kb.schema import Chunk
 
 # How strongly jieba prefers a given word over splitting it.
@@ -67,7 +65,7 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-class KeywordIndex:
+class KeywordIndex(FollowsDisk):
     def __init__(self, path: Path | None, words: tuple[str, ...] = ()):
         self.path = path
         add_words(words)
@@ -76,8 +74,7 @@ class KeywordIndex:
         self._ids: list[str] = []
         self._lock = threading.RLock()
         self._frequency: dict[str, int] | None = None
-        self._stamp = None  # of the file as last loaded or saved
-        self._own_writes = 0  # > 0 while this process writes: nothing to follow
+        self._stamp = None  # of the file as last loaded or saved (save() updates it)
 
     @classmethod
     def load(cls, path: Path, words: tuple[str, ...] = ()) -> "KeywordIndex":
@@ -98,15 +95,6 @@ class KeywordIndex:
             return False
         self._read()
         return True
-
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        """While this process is the writer (it holds the data directory), nothing is reloaded."""
-        self._own_writes += 1
-        try:
-            yield
-        finally:
-            self._own_writes -= 1
 
     def save(self) -> None:
         if self.path is None:

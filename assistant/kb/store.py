@@ -40,7 +40,7 @@ from chromadb.config import Settings as ChromaClientSettings
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from assistant.kb.datadir import FileStamp
+from assistant.kb.datadir import FileStamp, FollowsDisk
 from assistant.kb.schema import Chunk
 from assistant.settings import Settings
 
@@ -101,7 +101,7 @@ class _SharedLock:
                 self._cond.notify_all()
 
 
-class ChunkStore:
+class ChunkStore(FollowsDisk):
     def __init__(self, client: Any, collection_name: str, embeddings: Embeddings, path: Path | None = None):
         self.client = client
         self.embeddings = embeddings
@@ -109,7 +109,6 @@ class ChunkStore:
         # The persistent directory (None: a server, or a client handed in): what follow() watches.
         self.path = path
         self._use = _SharedLock()
-        self._own_writes = 0
         self._stamp = self._db_stamp()
         self.collection = self._open(collection_name)
         self.sentences = self._open(collection_name + SENTENCES_SUFFIX)
@@ -147,16 +146,8 @@ class ChunkStore:
             self.sentences = self._open(self.sentences.name)
         return True
 
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        """While this process is the writer (it holds the data directory): its own index is current."""
-        self._own_writes += 1
-        try:
-            yield
-        finally:
-            self._own_writes -= 1
-            if not self._own_writes:
-                self._stamp = self._db_stamp()
+    def _written(self) -> None:
+        self._stamp = self._db_stamp()  # this process's own index holds its own writes
 
     def compact(self, attempts: int = 20) -> bool:
         """Remove what the database keeps of deleted records (see the module notes).

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import atexit
 import glob
-import hashlib
 import os
 import shutil
 import tempfile
@@ -31,9 +30,11 @@ from pathlib import Path
 from typing import Iterator
 
 import gradio as gr
+from gradio import component_meta
 from gradio import utils as gradio_utils
 from gradio.data_classes import FileData, ListFiles
 
+from assistant.kb.uploads import file_digest
 from assistant.settings import Settings, load_settings
 
 MIN_DOWNLOAD_S = 60  # a report must survive until the browser has fetched it
@@ -56,16 +57,29 @@ def check_received(path: str | Path, name: str = "") -> Path:
     return real
 
 
-class ReceivedFile(gr.File):
-    """A gr.File that only lets through files this server received (see the module notes)."""
+@contextmanager
+def _no_stub_files() -> Iterator[None]:
+    """Gradio writes a .pyi stub (editor hints) next to every module that defines a component
+    class, i.e. into our source tree at import time; not for this one."""
+    write_stub = component_meta.create_or_modify_pyi
+    component_meta.create_or_modify_pyi = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        component_meta.create_or_modify_pyi = write_stub
 
-    is_template = True  # shown as a gr.File in the browser
 
-    def preprocess(self, payload: ListFiles | FileData | None):
-        if payload is not None:
-            for f in (payload.root if isinstance(payload, ListFiles) else [payload]):
-                check_received(f.path, f.orig_name or "")
-        return super().preprocess(payload)
+with _no_stub_files():
+    class ReceivedFile(gr.File):
+        """A gr.File that only lets through files this server received (see the module notes)."""
+
+        is_template = True  # shown as a gr.File in the browser
+
+        def preprocess(self, payload: ListFiles | FileData | None):
+            if payload is not None:
+                for f in (payload.root if isinstance(payload, ListFiles) else [payload]):
+                    check_received(f.path, f.orig_name or "")
+            return super().preprocess(payload)
 
 
 def guard_file_inputs(app: gr.Blocks) -> int:
@@ -90,14 +104,6 @@ def paths_of(value) -> list[Path]:
         return []
     values = value if isinstance(value, (list, tuple)) else [value]
     return [Path(v if isinstance(v, str) else v.name) for v in values]
-
-
-def _digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
 
 
 class UiFiles:
@@ -157,10 +163,10 @@ class UiFiles:
         route wrote first (same name and content, another hash folder)."""
         if not path.is_file():
             return
-        size, digest = path.stat().st_size, _digest(path)
+        size, digest = path.stat().st_size, file_digest(path)
         for candidate in self.uploads.glob(f"*/{glob.escape(path.name)}"):
             try:
-                if candidate == path or (candidate.stat().st_size == size and _digest(candidate) == digest):
+                if candidate == path or (candidate.stat().st_size == size and file_digest(candidate) == digest):
                     _remove_file_and_folder(candidate, self.uploads)
             except OSError:
                 continue
