@@ -374,6 +374,9 @@ class IngestService:
                     paths.append(stored)
                     names[source_name(stored)] = name
             report = self._run(paths, names=names) if paths else self._finish(IngestReport(), time.perf_counter())
+            for path in paths:  # a copy whose ingest failed is not kept
+                if source_name(path) not in self.manifest["files"]:
+                    self.uploads.remove(path)
             report.notes[:0] = notes
             report.failed[:0] = failed
             return report

@@ -53,8 +53,8 @@ SQLITE_NAME = "chroma.sqlite3"
 CLIENT_SETTINGS = dict(anonymized_telemetry=False, allow_reset=True)
 # Queued records whose id no longer exists anywhere: their text (kept in the queue's
 # metadata column) is cleared; their vectors stay for the index to replay.
-SCRUB_QUEUE = ("UPDATE embeddings_queue SET metadata = NULL WHERE metadata IS NOT NULL AND NOT EXISTS "
-               "(SELECT 1 FROM embeddings e WHERE e.embedding_id = embeddings_queue.id)")
+SCRUB_QUEUE = ("UPDATE embeddings_queue SET metadata = NULL "
+               "WHERE metadata IS NOT NULL AND id NOT IN (SELECT embedding_id FROM embeddings)")
 MERGE_FULLTEXT = "INSERT INTO embedding_fulltext_search(embedding_fulltext_search) VALUES('optimize')"
 
 

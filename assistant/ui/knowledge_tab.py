@@ -77,10 +77,9 @@ def build(services) -> None:
                 [(p, p.name) for p in paths],
                 progress=lambda done, total, name: progress((done, total), desc=f"正在处理 {name}" if name else "完成"),
                 chunk_progress=lambda done, total, name: progress((done, total), desc=f"{name}：已嵌入 {done}/{total} 个分块"))
-        except WriterBusyError as exc:
+        except WriterBusyError as exc:  # the uploads stay (until ui.keep_downloads_s) for another try
             return gr.update(), f"❌ {exc}", gr.update()
-        finally:
-            files.used(chosen)  # stored in the data directory now; Gradio's copies go
+        files.used(chosen)  # stored in the data directory now (or refused): Gradio's copies go
         return document_rows(services), ingest_summary(report), gr.update(choices=document_choices(services), value=None)
 
     def ask(source):

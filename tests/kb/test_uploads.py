@@ -83,3 +83,12 @@ def test_the_command_line_shows_chunks_embedded(tmp_path, capsys):
     shown = errors.getvalue()
     total = kb.ingest.documents()[0]["chunks"]
     assert f"{total}/{total}" in shown and "长文.txt" in shown and "分块" in shown
+
+
+def test_an_upload_that_cannot_be_read_leaves_no_copy(tmp_path):
+    kb = FakeKB(tmp_path / "data")
+    empty = tmp_path / "空白.txt"
+    empty.write_text("   \n", encoding="utf-8")
+    report = kb.ingest.add_uploads([(empty, "空白.txt")])
+    assert not report.added and "空白.txt" in report.failed[0].message
+    assert not any((tmp_path / "data" / "uploads").rglob("*.txt"))

@@ -163,3 +163,19 @@ def test_the_lock_is_reentrant_in_one_thread_and_exclusive_between_threads(tmp_p
     assert not lock.held
     with lock.hold("again", timeout_s=0):
         pass
+
+
+def test_the_command_line_says_another_import_is_running(tmp_path, capsys):
+    from types import SimpleNamespace
+
+    from assistant.commands import ingest as ingest_command
+
+    data = tmp_path / "data"
+    kb = FakeKB(data, ingest={"lock_timeout_s": 0.2})
+    path = write_notice(tmp_path, "甲.txt", "星光项目", "星光项目每个最高资助八万元。")
+    other_process = WriterLock(data)  # another holder: its own open file, as a second process has
+    with other_process.hold("导入 ingest"):
+        args = SimpleNamespace(paths=[path], rebuild=False, prune=False, json=False)
+        assert ingest_command.run(args, SimpleNamespace(ingest=kb.ingest)) == 2
+    assert "另一个导入正在进行" in capsys.readouterr().err
+    assert kb.ingest.documents() == []

@@ -74,7 +74,7 @@ def test_upload_list_search_delete(ui_page, tmp_path):
     assert "星光扶持办法.txt" in confirmation.inner_text()
     assert "2026年测试区星光社会组织扶持办法" in table.text_content()  # not deleted before the confirmation
     page.locator("#kb-confirm-delete").click()
-    page.locator("#kb-status").get_by_text("已删除").wait_for()
+    page.locator("#kb-status").get_by_text("已删除《").wait_for()
     page.wait_for_timeout(500)
     assert "上传的副本已删除" in page.locator("#kb-status").inner_text()
     assert not page.locator("#kb-confirm-text").is_visible()
