@@ -174,8 +174,9 @@ class UISettings(BaseModel):
     # fill, diff … run are deleted right after the response (keep_uploads_s 0), reports and
     # forms offered for download after keep_downloads_s.
     temp_dir: Path | None = None
-    keep_uploads_s: int = 0
-    keep_downloads_s: int = 900
+    keep_uploads_s: int = Field(0, ge=0)
+    keep_downloads_s: int = Field(900, ge=60)  # a report must outlive the browser's fetching it
+    sweep_every_s: float = Field(30.0, gt=0)
 
 
 class Settings(BaseSettings):

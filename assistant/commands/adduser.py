@@ -23,8 +23,8 @@ def read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("密码 password: ")
-    if first != getpass.getpass("再输入一次 again: "):
-        raise ValueError("两次输入的密码不一致 / the passwords differ")
+    if first != getpass.getpass("确认密码 again: "):
+        raise ValueError("确认密码与密码不一致 / the passwords differ")
     return first
 
 

@@ -72,6 +72,7 @@ def serve(services: Services) -> int:
     app.queue().launch(server_name=ui.host, server_port=ui.port, css=CSS, show_error=True, share=False,
                        auth=auth, auth_message="社组助手：请登录 / please log in",
                        max_file_size=int(settings.ingest.max_file_mb * 1024 * 1024),
+                       blocked_paths=[str(settings.data_dir)],  # never served or read as an upload
                        ssl_certfile=str(ui.ssl_certfile) if ui.ssl_certfile else None,
                        ssl_keyfile=str(ui.ssl_keyfile) if ui.ssl_keyfile else None)
     return 0

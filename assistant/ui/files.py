@@ -37,7 +37,6 @@ from gradio.data_classes import FileData, ListFiles
 from assistant.kb.uploads import file_digest
 from assistant.settings import Settings, load_settings
 
-MIN_DOWNLOAD_S = 60  # a report must survive until the browser has fetched it
 # Input components that could carry a file; the app uses gr.File only (guarded below).
 OTHER_UPLOADS = (gr.UploadButton, gr.Image, gr.Audio, gr.Video, gr.Gallery, gr.MultimodalTextbox,
                  gr.Model3D, gr.ImageEditor)
@@ -117,8 +116,9 @@ class UiFiles:
         self.work = self.root / "work"
         self.uploads.mkdir()
         self.work.mkdir()
-        self.keep_uploads_s = max(0, cfg.keep_uploads_s)
-        self.keep_downloads_s = max(MIN_DOWNLOAD_S, cfg.keep_downloads_s, self.keep_uploads_s)
+        self.keep_uploads_s = cfg.keep_uploads_s
+        self.keep_downloads_s = max(cfg.keep_downloads_s, cfg.keep_uploads_s)
+        self.sweep_every_s = cfg.sweep_every_s
         self._kept: dict[Path, float] = {}  # uploads to delete later (keep_uploads_s > 0)
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -189,8 +189,7 @@ class UiFiles:
                     continue
 
     def _sweep_loop(self) -> None:
-        interval = max(5.0, min(60.0, self.keep_downloads_s / 4))
-        while not self._stop.wait(interval):
+        while not self._stop.wait(self.sweep_every_s):
             try:
                 self.sweep()
             except OSError:
