@@ -51,6 +51,14 @@ def session_files(folder: Path, i: int, code: str) -> dict[str, Path]:
     return {"notice": notice, "charter": charter}
 
 
+def message_text(message: dict) -> str:
+    """A chat message's text (Gradio 6 sends content as a list of parts)."""
+    content = message.get("content")
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content or "")
+
+
 class Session(threading.Thread):
     def __init__(self, url: str, i: int, code: str, files: dict[str, Path], ops: list[str], others: list[str],
                  seed: int):
@@ -76,8 +84,8 @@ class Session(threading.Thread):
             question = f"{code}专项每个项目最高资助多少？"
             out = self.client.predict(question, [], "", api_name="/ask")
             chat = out[0] if isinstance(out, (list, tuple)) else out
-            asked = [m.get("content") for m in chat if m.get("role") == "user"]
-            answer = json.dumps([m.get("content") for m in chat if m.get("role") == "assistant"], ensure_ascii=False)
+            asked = [message_text(m) for m in chat if m.get("role") == "user"]
+            answer = "".join(message_text(m) for m in chat if m.get("role") == "assistant")
             return code in answer and asked == [question], asked != [question], answer
         if op == "check":
             out = self.client.predict([self.gc.handle_file(str(self.files["charter"]))], "", "", api_name="/check")

@@ -200,9 +200,11 @@ class IngestService:
                     self.store.follow()
                     self._removed_chunks = bool(self._manifest.get("compact_pending"))
                 with self.store.writing(), self.keyword_index.writing():
-                    yield
-                    if self._write_depth == 1 and self._removed_chunks:
-                        self._compact()
+                    try:
+                        yield
+                    finally:  # even after a failure: what was deleted must not stay in the database
+                        if self._write_depth == 1 and self._removed_chunks:
+                            self._compact()
             finally:
                 self._write_depth -= 1
 
