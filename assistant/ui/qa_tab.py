@@ -141,6 +141,6 @@ def build(services) -> None:
                 messages[-1] = {"role": "assistant", "content": render_answer(item)}
                 yield messages, list(history) + [text], ""
 
-    send.click(respond, inputs=[question, chat, asked, as_of], outputs=[chat, asked, question])
+    send.click(respond, inputs=[question, chat, asked, as_of], outputs=[chat, asked, question], api_name="ask")
     question.submit(respond, inputs=[question, chat, asked, as_of], outputs=[chat, asked, question])
     clear.click(lambda: ([], [], ""), outputs=[chat, asked, question])
