@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import gradio as gr
 
 from assistant.risk.charts import charts_html, risk_charts
 from assistant.risk.indicators import SEVERITY_NAMES
+from assistant.ui import files as ui_files
 
 TABLE_COLUMNS = ["风险等级", "社会组织名称", "统一社会信用代码", "社会组织类型", "所属区", "命中指标数", "命中指标"]
 SHOWN_ROWS = 500  # rows shown in the table; the exports hold every organization
@@ -34,20 +33,9 @@ CSS = """
 """
 
 
-def _copy_uploads(files, work: Path) -> tuple[list[Path], dict[str, str]]:
-    paths, names = [], {}
-    for f in files or []:
-        src = Path(f if isinstance(f, str) else f.name)
-        shown = Path(getattr(f, "orig_name", None) or src.name).name
-        dest = work / shown
-        n = 1
-        while dest.exists():  # two uploads with one name keep both
-            dest = work / f"{dest.stem}_{n}{dest.suffix}"
-            n += 1
-        shutil.copyfile(src, dest)
-        paths.append(dest)
-        names[str(dest)] = shown
-    return paths, names
+def _shown_names(paths: list[Path]) -> dict[str, str]:
+    """The name each upload is shown under (Gradio keeps the original name in its own folder)."""
+    return {str(p): p.name for p in paths}
 
 
 def summary_markdown(result) -> str:
@@ -171,22 +159,19 @@ def build(services) -> None:
             when = date.fromisoformat((as_of_text or "").strip())
         except ValueError:
             return (None, f"基准日应为 YYYY-MM-DD：{html.escape(str(as_of_text))}", *empty[2:])
-        work = Path(tempfile.mkdtemp(prefix="szzs-risk-"))
-        paths, names = _copy_uploads(files, work)
-        (work / "reports").mkdir()
-        report_paths, report_names = _copy_uploads(report_files, work / "reports")
-        names.update(report_names)
-        mapping = None
-        if columns_file:
-            mapping = Path(columns_file if isinstance(columns_file, str) else columns_file.name)
         progress(0, desc="开始读取")
-        try:
-            result = services.risk.screen(paths, reports=report_paths or None, as_of=when, columns_file=mapping, names=names,
-                                          progress=lambda share, what: progress(share, desc=what))
-        except ValueError as exc:  # a column-mapping file that cannot be used
-            return (None, f"无法筛查：{html.escape(str(exc))}", *empty[2:])
+        # The uploads are read for this run only and deleted after it (assistant/ui/files.py).
+        with ui_files.reading(files) as paths, ui_files.reading(report_files) as report_paths, \
+                ui_files.reading(columns_file) as mapping_paths:
+            names = _shown_names(paths) | _shown_names(report_paths)
+            try:
+                result = services.risk.screen(paths, reports=report_paths or None, as_of=when,
+                                              columns_file=mapping_paths[0] if mapping_paths else None, names=names,
+                                              progress=lambda share, what: progress(share, desc=what))
+            except ValueError as exc:  # a column-mapping file that cannot be used
+                return (None, f"无法筛查：{html.escape(str(exc))}", *empty[2:])
         progress(0.97, desc="生成导出文件")
-        out = work / "out"
+        out = ui_files.output_dir("szzs-risk-")
         xlsx = services.risk.write_xlsx(result, out / "风险筛查结果.xlsx")
         docx = services.risk.write_docx(result, out / "风险筛查报告.docx")
         data = out / "风险筛查结果.json"
