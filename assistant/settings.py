@@ -92,7 +92,7 @@ class RetrievalSettings(BaseModel):
     # as normalised fused score + sentence_weight × normalised best-sentence similarity.
     # 0 turns it off. Chosen by the retrieval eval (eval/README.md).
     sentence_weight: float = 1.0
-    rerank_depth: int = 30
+    rerank_depth: int = 20
     # Searches answer "as of" a date (default today): texts not yet in force are left out;
     # a revised or repealed version's score is multiplied by this weight; 0 (the default)
     # leaves it out too. Chosen by the versions eval (eval/README.md): demoting (0.5) was as
