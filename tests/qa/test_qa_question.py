@@ -9,6 +9,7 @@ from assistant.qa.question import analyze, asked_unit, coverage, question_shape,
     ("长宁区今年要引导社会组织参加第几届上海社会组织公益创新创业大赛？", "edition"),
     ("基金会应当在每年几月几日前报送年度工作报告？", "when"),
     ("成立社会团体需要多少个人会员？", "how_many"),
+    ("这个活动一年要办几场？", "how_many"),  # any counting unit, not only the common ones
     ("支持设立基础研究公益基金会的主体是谁？", "who"),
     ("上海市2026年工作要点要修订哪份文件？", "which_documents"),
     ("成立社会团体应当具备哪些条件？", "list"),
@@ -31,6 +32,8 @@ def test_a_quantity_in_the_asked_unit_is_required():
     assert not states_value("2026年上海市社会组织工作要点", ("quantity",), "家")
     assert states_value("全年新培育科技类社会组织30家", ("quantity",), "家")
     assert states_value("社会团体有3万元以上活动资金", ("amount",), "钱")
+    assert asked_unit("一年要办几场？") == "场"
+    assert not states_value("搭建“下午茶”等特色平台，开展交流活动", ("quantity",), "场")
     # An article number is a reference, not the quantity asked for.
     assert not states_value("依据第二十三条的规定", ("quantity",), "")
 
