@@ -44,7 +44,7 @@ LAW_FILE = "_law.yaml"
 
 # Rule types and scopes the loader accepts. The filing checker runs the scopes in CHECKER_SCOPES;
 # a new consumer (e.g. risk screening over a registry) adds its own type and scope here.
-RULE_TYPES = ("presence", "material", "threshold", "name", "signature", "consistency")
+RULE_TYPES = ("presence", "material", "threshold", "name", "signature", "consistency", "checklist", "summary")
 CHECKER_SCOPES = ("charter", "filing", "package")
 SCOPES = CHECKER_SCOPES
 SEVERITIES = ("high", "medium", "low")
