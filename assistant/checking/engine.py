@@ -466,7 +466,9 @@ class CheckEngine:
             return None
         findings, hows = [], []
         for checklist in ctx.package.checklists:
-            materials = [m for m in ctx.package.materials if m.doc is not checklist.doc]
+            # A bundle's list is about what is inside that file; a list on its own, the other files.
+            inside = [m for m in ctx.package.materials if m.file == checklist.file and m.doc is not checklist.doc]
+            materials = inside or [m for m in ctx.package.materials if m.doc is not checklist.doc]
             parts = [BundlePart(i, m.marker, None, m.title or _own_titles(m.doc)[-1], 0, 0)
                      for i, m in enumerate(materials)]
             comparison = compare_checklist(checklist.items, parts, similarity=self._listed_as(rules, ctx))

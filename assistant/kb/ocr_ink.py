@@ -27,8 +27,9 @@ from __future__ import annotations
 import numpy as np
 
 WORK_WIDTH = 800  # pixels across the page while looking for stamps
-# A stamp's size relative to the page's shorter side, and its largest aspect ratio.
-MIN_STAMP, MAX_STAMP_ASPECT = 0.05, 2.2
+# A stamp's size relative to the page's shorter side, and its largest aspect ratio; a stamp
+# smaller than SMALL_STAMP (≈ 28 mm on A4) must stand alone (red header characters are that big).
+MIN_STAMP, MAX_STAMP_ASPECT, SMALL_STAMP = 0.05, 2.2, 0.14
 # A pixel is "reddish" (stamp ink, faint or strong) when red exceeds green and blue by this much.
 REDDISH = 12
 # Faint red ink: saturation down to this, where red exceeds green and blue by this much.
@@ -93,6 +94,8 @@ def stamp_regions(image: np.ndarray) -> list[tuple[int, int, int, int]]:
         x, y, w, h, _area = stats[index]
         if max(w, h) < MIN_STAMP * short_side or max(w, h) > MAX_STAMP_ASPECT * min(w, h):
             continue
+        if max(w, h) < SMALL_STAMP * short_side and in_a_line_of_red_text(index, stats, count):
+            continue  # a character of a red header
         pad = 2
         boxes.append((max(0, int((x - pad) / scale)), max(0, int((y - pad) / scale)),
                       min(image.shape[1], int((x + w + pad) / scale)), min(image.shape[0], int((y + h + pad) / scale))))
@@ -106,7 +109,8 @@ def grey_stamp_regions(image: np.ndarray) -> list[tuple[int, int, int, int]]:
 
     small = _resize(image, WORK_WIDTH)
     grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY) if small.ndim == 3 else small
-    paper, print_ = float(np.percentile(grey, 95)), float(np.percentile(grey, 0.5))
+    # the print's darkness from its darkest pixels: a page may hold less print than seal ink
+    paper, print_ = float(np.percentile(grey, 95)), float(np.percentile(grey, 0.05))
     span = max(paper - print_, 1.0)
     mid = (grey > print_ + LIGHT_INK * span) & (grey < paper - 0.2 * span)
     # print's own soft edges are mid-grey too: only mid-grey away from dark ink counts
@@ -129,6 +133,22 @@ def grey_stamp_regions(image: np.ndarray) -> list[tuple[int, int, int, int]]:
         boxes.append((max(0, int(x / scale)), max(0, int(y / scale)),
                       min(image.shape[1], int((x + w) / scale)), min(image.shape[0], int((y + h) / scale))))
     return boxes
+
+
+def in_a_line_of_red_text(index: int, stats: np.ndarray, count: int) -> bool:
+    """Is this small red region one character of a line of red text (a 红头 header)? Its
+    neighbour on the same line is about as tall and close by; a stamp stands alone.
+    ``stats``: cv2.connectedComponentsWithStats rows (x, y, w, h, area)."""
+    x, y, w, h = stats[index][:4]
+    for other in range(1, count):
+        if other == index:
+            continue
+        ox, oy, ow, oh = stats[other][:4]
+        overlap = min(y + h, oy + oh) - max(y, oy)
+        gap = max(ox - (x + w), x - (ox + ow))
+        if overlap >= 0.5 * min(h, oh) and 0.6 * h <= oh <= 1.6 * h and gap <= 0.6 * w:
+            return True
+    return False
 
 
 def read_through_stamps(image: np.ndarray, colour: bool = True) -> np.ndarray:

@@ -24,7 +24,7 @@ from typing import Literal
 
 import numpy as np
 
-from assistant.kb.ocr_ink import _resize, has_colour, red_mask
+from assistant.kb.ocr_ink import _resize, has_colour, in_a_line_of_red_text, red_mask
 
 WORK_WIDTH = 800  # pixels across the page while looking for seals
 # Seal size relative to the page's shorter side (a 4 cm seal on A4 is ≈ 0.19).
@@ -181,7 +181,7 @@ def find_seals(image: np.ndarray, page: int = 1) -> list[Seal]:
             if split and (not found or split[0][1] > found[0][1] + 0.1):
                 found = split
         if (max(w, h) < SMALL_SEAL * short_side and any(shape != "square" for _, _, shape in found)
-                and _in_a_line_of_red_text(index, stats, count)):
+                and in_a_line_of_red_text(index, stats, count)):
             continue
         for (bx0, by0, bx1, by1), score, shape in found:
             box = (int((x + bx0) / scale), int((y + by0) / scale), int((x + bx1) / scale), int((y + by1) / scale))
@@ -209,21 +209,6 @@ def _second_seal(ink: np.ndarray, min_size: float) -> tuple[tuple[int, int, int,
         return None
     box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
     return box, round(float(min(1.0, solidity)), 3), "square"
-
-
-def _in_a_line_of_red_text(index: int, stats: np.ndarray, count: int) -> bool:
-    """Is this small red region one character of a line of red text (a 红头 header)? Its
-    neighbour on the same line is about as tall and close by; a seal stands alone."""
-    x, y, w, h = stats[index][:4]
-    for other in range(1, count):
-        if other == index:
-            continue
-        ox, oy, ow, oh = stats[other][:4]
-        overlap = min(y + h, oy + oh) - max(y, oy)
-        gap = max(ox - (x + w), x - (ox + ow))
-        if overlap >= 0.5 * min(h, oh) and 0.6 * h <= oh <= 1.6 * h and gap <= 0.6 * w:
-            return True
-    return False
 
 
 def _touching_seals(region: np.ndarray, min_size: float) -> list[tuple[tuple[int, int, int, int], float, str]]:
