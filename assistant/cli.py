@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("ingest", "search", "ask", "draft", "check", "fill", "diff", "align", "validity")
+COMMANDS = ("ingest", "delete", "search", "ask", "draft", "check", "fill", "diff", "align", "validity", "risk", "adduser")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -78,6 +78,13 @@ class Services:
         )
 
     @cached_property
+    def writer_lock(self):
+        """One writer at a time on the data directory, across processes (assistant/kb/datadir.py)."""
+        from assistant.kb.datadir import WriterLock
+
+        return WriterLock(self.settings.data_dir, self.settings.ingest.lock_timeout_s)
+
+    @cached_property
     def ingest(self) -> "IngestService":
         from assistant.kb.ingest import IngestService
 
@@ -89,6 +96,7 @@ class Services:
             store=self.store,
             keyword_index=self.keyword_index,
             on_change=[ValiditySync(self.validity_overrides)],
+            lock=self.writer_lock,
         )
 
     def register_knowledge_renderers(self) -> None:
@@ -110,8 +118,11 @@ class Services:
     def versions(self):
         from assistant.versions.service import VersionsService
 
+        from assistant.versions.reviews import ReviewStore
+
         return VersionsService(settings=self.settings, ingest_factory=lambda: self.ingest,
-                               overrides=self.validity_overrides)
+                               overrides=self.validity_overrides,
+                               reviews=ReviewStore(self.settings.alignment_reviews_path, lock=self.writer_lock))
 
     # --- generation -----------------------------------------------------
     @cached_property
@@ -162,3 +173,11 @@ class Services:
 
         return FormFillingService(settings=self.settings, retriever_factory=lambda: self.retriever, llm_factory=lambda: self.llm,
                                   rulebook=self.rulebook)
+
+    # --- risk identification ------------------------------------------------
+    @cached_property
+    def risk(self):
+        """Risk screening of registry exports and annual reports against the rulebook's indicators."""
+        from assistant.risk.service import RiskService
+
+        return RiskService(settings=self.settings, rulebook=self.rulebook)

@@ -92,7 +92,7 @@ class RetrievalSettings(BaseModel):
     # as normalised fused score + sentence_weight × normalised best-sentence similarity.
     # 0 turns it off. Chosen by the retrieval eval (eval/README.md).
     sentence_weight: float = 1.0
-    rerank_depth: int = 30
+    rerank_depth: int = 20
     # Searches answer "as of" a date (default today): texts not yet in force are left out;
     # a revised or repealed version's score is multiplied by this weight; 0 (the default)
     # leaves it out too. Chosen by the versions eval (eval/README.md): demoting (0.5) was as
@@ -108,10 +108,6 @@ class LLMSettings(BaseModel):
     n_ctx: int = 4096
     max_tokens: int = 200  # the Q&A eval ran at 200; longer answers ramble on a 1.5B model
     temperature: float = 0.1
-    context_token_budget: int = 1200
-    # Q&A: each retrieved chunk is cut to its sentences that best match the
-    # question, at most this many characters (0 = whole chunks); see assistant/qa/passages.py.
-    excerpt_chars: int = 220
     # Q&A: how many retrieved passages the evidence is chosen from. Only the chosen
     # sentences reach the model, so more passages cost selection time, not prompt time.
     context_passages: int = 6
@@ -148,9 +144,35 @@ class OCRSettings(BaseModel):
     threads: int = 1
 
 
+class IngestSettings(BaseModel):
+    # Per-file limits, sized for policy documents (the longest law we hold, 民法典, is about
+    # 0.3 MB of text; a 20-page scanned filing about 10 MB): larger files are refused with a
+    # message naming the file and the limit, before they tie up the machine.
+    max_file_mb: float = 50.0
+    max_text_chars: int = 1_000_000
+    # One writer at a time on the data directory (assistant/kb/datadir.py): a second writer
+    # (another ingest, a UI upload or delete, a validity edit) waits this long, then gives up
+    # with “另一个导入正在进行”.
+    lock_timeout_s: float = 10.0
+
+
 class UISettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 7860
+    # Login: required whenever host is not a loopback address; name -> salted scrypt hash,
+    # written by `python -m assistant adduser NAME` (assistant/ui/auth.py).
+    users: dict[str, str] = Field(default_factory=dict)
+    # Serve over HTTPS (certificate and key files, PEM); recommended with a login beyond localhost.
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+    # Files the UI receives and writes live in a private folder (under temp_dir, default the
+    # system's temp folder) removed when the UI stops. Uploads and working copies of a check,
+    # fill, diff … run are deleted right after the response (keep_uploads_s 0), reports and
+    # forms offered for download after keep_downloads_s.
+    temp_dir: Path | None = None
+    keep_uploads_s: int = Field(0, ge=0)
+    keep_downloads_s: int = Field(900, ge=60)  # a report must outlive the browser's fetching it
+    sweep_every_s: float = Field(30.0, gt=0)
 
 
 class Settings(BaseSettings):
@@ -175,8 +197,14 @@ class Settings(BaseSettings):
     chunk: ChunkSettings = Field(default_factory=ChunkSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
     ui: UISettings = Field(default_factory=UISettings)
     ocr: OCRSettings = Field(default_factory=OCRSettings)
+
+    @staticmethod
+    def yaml_path() -> Path:
+        """The YAML settings file: ``SZZS_CONFIG``, else ``settings.yaml`` in the working directory."""
+        return Path(os.environ.get("SZZS_CONFIG") or "settings.yaml")
 
     @classmethod
     def settings_customise_sources(
@@ -187,9 +215,9 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        yaml_path = os.environ.get("SZZS_CONFIG") or "settings.yaml"
+        yaml_path = cls.yaml_path()
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        if Path(yaml_path).is_file():
+        if yaml_path.is_file():
             sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=yaml_path))
         return tuple(sources)
 
@@ -205,6 +233,11 @@ class Settings(BaseSettings):
     @property
     def manifest_path(self) -> Path:
         return self.data_dir / "manifest.json"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Files added through the UI, each under the hash of its content (``<sha>/<name>``)."""
+        return self.data_dir / "uploads"
 
     @property
     def validity_overrides_path(self) -> Path:
@@ -235,16 +268,25 @@ class Settings(BaseSettings):
         return self.corpus_dir / "localities"
 
 
+OFFLINE_ENVIRONMENT = {
+    # Hugging Face libraries: no hub look-ups, no telemetry.
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    # Chroma's and Gradio's usage statistics and Gradio's version check.
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+}
+
+
 def offline_environment() -> None:
-    """Make sure nothing reaches for a model hub (set before importing HF libraries)."""
-    for name, value in {
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "HF_DATASETS_OFFLINE": "1",
-        "ANONYMIZED_TELEMETRY": "False",
-        "TOKENIZERS_PARALLELISM": "false",
-    }.items():
-        os.environ.setdefault(name, value)
+    """Make sure nothing reaches for the internet (set before importing HF libraries or Gradio).
+
+    Forced, not defaults: the product never phones home, whatever the environment says.
+    """
+    os.environ.update(OFFLINE_ENVIRONMENT)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def load_settings(**overrides) -> Settings:

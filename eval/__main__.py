@@ -7,7 +7,7 @@ data lives under ``eval/data/``.
 import importlib
 import sys
 
-EVALS = ("retrieval", "qa", "drafting", "checking", "filling", "versions")
+EVALS = ("retrieval", "qa", "drafting", "checking", "filling", "versions", "risk")
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in EVALS:

@@ -244,8 +244,6 @@ def run_backend(backend: str, retriever, items: list[QAItem], args, log, set_nam
         overrides["n_threads"] = args.threads
     if args.max_tokens:
         overrides["max_tokens"] = args.max_tokens
-    if args.budget:
-        overrides["context_token_budget"] = args.budget
     base = load_settings()
     settings = base.model_copy(update={"llm": base.llm.model_copy(update=overrides)})
     service = QAService(settings=settings, retriever=retriever, llm=build_chat_model(settings))
@@ -284,7 +282,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="run the first N items only")
     parser.add_argument("--threads", type=int, help="override settings.llm.n_threads")
     parser.add_argument("--max-tokens", type=int, help="override settings.llm.max_tokens")
-    parser.add_argument("--budget", type=int, help="override settings.llm.context_token_budget")
     parser.add_argument("--resume", action="store_true", help="keep results already in eval/out/qa-<backend>.jsonl")
     parser.add_argument("--json", type=Path, help="write the full report here")
     parser.add_argument("--data", type=Path, action="append", default=None,

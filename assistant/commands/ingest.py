@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 HELP = "把文件加入知识库（默认 corpus/）/ ingest files into the knowledge base (default: corpus/)"
@@ -15,18 +16,28 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
-def run(args, services) -> int:
+def run(args, services, progress_stream=None) -> int:
     from tqdm import tqdm
 
-    bar = tqdm(total=0, unit="file", desc="ingest", disable=args.json)
+    from assistant.kb.datadir import WriterBusyError
+
+    bar = tqdm(total=0, unit="file", desc="ingest", disable=args.json, file=progress_stream or sys.stderr)
 
     def progress(done: int, total: int, name: str) -> None:
         bar.total = total
         bar.n = done
         bar.set_postfix_str(name[:40])
-        bar.refresh()
 
-    report = services.ingest.run(args.paths or None, rebuild=args.rebuild, prune=args.prune, progress=progress)
+    def chunk_progress(done: int, total: int, name: str) -> None:
+        bar.set_postfix_str(f"{name[:30]} 分块 chunks {done}/{total}")
+
+    try:
+        report = services.ingest.run(args.paths or None, rebuild=args.rebuild, prune=args.prune, progress=progress,
+                                     chunk_progress=chunk_progress)
+    except WriterBusyError as exc:
+        bar.close()
+        print(exc, file=sys.stderr)
+        return 2
     bar.close()
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))

@@ -7,19 +7,20 @@ none of its own. The BM25 matrix itself is
 rebuilt in memory on load and after changes (seconds for tens of thousands of
 chunks), so the file can never disagree with the scores. Writes are atomic
 (temp file + rename): a kill at any moment leaves the previous or the new file.
+A search first checks whether another process replaced the file (``follow``) and
+reloads it, so a running UI sees what a command-line ingest added or deleted.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import threading
 from pathlib import Path
 
 import numpy as np
 
+from assistant.kb.datadir import FileStamp, FollowsDisk, atomic_write_json
 from assistant.kb.schema import Chunk
 
 # How strongly jieba prefers a given word over splitting it.
@@ -64,68 +65,85 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-class KeywordIndex:
+class KeywordIndex(FollowsDisk):
     def __init__(self, path: Path | None, words: tuple[str, ...] = ()):
         self.path = path
         add_words(words)
         self.entries: dict[str, dict] = {}  # chunk id -> {"tokens": [...], "doc_id", "doc_type", "issuers", "date_int"}
         self._bm25 = None
         self._ids: list[str] = []
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._frequency: dict[str, int] | None = None
+        self._stamp = None  # of the file as last loaded or saved (save() updates it)
 
     @classmethod
     def load(cls, path: Path, words: tuple[str, ...] = ()) -> "KeywordIndex":
         index = cls(path, words)
-        if path.is_file():
-            data = json.loads(path.read_text(encoding="utf-8"))
-            index.entries = data.get("entries", {})
+        index._read()
         return index
+
+    def _read(self) -> None:
+        stamp = FileStamp.of(self.path)
+        entries = json.loads(self.path.read_text(encoding="utf-8")).get("entries", {}) if stamp else {}
+        with self._lock:
+            self.entries, self._stamp = entries, stamp
+            self._changed()
+
+    def follow(self) -> bool:
+        """Reload the file when another process replaced it; True when it did."""
+        if self.path is None or self._own_writes or FileStamp.of(self.path) == self._stamp:
+            return False
+        self._read()
+        return True
 
     def save(self) -> None:
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".bm25-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"version": 1, "entries": self.entries}, f, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.path)
+        with self._lock:
+            data = {"version": 1, "entries": dict(self.entries)}
+        atomic_write_json(self.path, data, prefix=".bm25-", indent=None)
+        self._stamp = FileStamp.of(self.path)
+
+    def _changed(self) -> None:
+        self._bm25 = None
+        self._frequency = None
 
     # --- writes -----------------------------------------------------------------
     def add(self, chunks: list[Chunk]) -> None:
-        for chunk in chunks:
-            md = chunk.metadata
-            self.entries[chunk.id] = {
-                "tokens": tokenize(chunk.index_text),
-                "doc_id": md["doc_id"],
-                "doc_type": md["doc_type"],
-                "issuers": md["issuers"],
-                "date_int": md["date_int"],
-            }
-        self._bm25 = None
-        self._frequency = None
+        rows = {chunk.id: {
+            "tokens": tokenize(chunk.index_text),
+            "doc_id": chunk.metadata["doc_id"],
+            "doc_type": chunk.metadata["doc_type"],
+            "issuers": chunk.metadata["issuers"],
+            "date_int": chunk.metadata["date_int"],
+        } for chunk in chunks}
+        with self._lock:
+            self.entries.update(rows)
+            self._changed()
 
     def delete_ids(self, ids) -> None:
-        for cid in ids:
-            self.entries.pop(cid, None)
-        self._bm25 = None
-        self._frequency = None
+        with self._lock:
+            for cid in ids:
+                self.entries.pop(cid, None)
+            self._changed()
 
     def delete_document(self, doc_id: str) -> None:
-        self.delete_ids([cid for cid, e in self.entries.items() if e["doc_id"] == doc_id])
+        with self._lock:
+            self.delete_ids([cid for cid, e in self.entries.items() if e["doc_id"] == doc_id])
 
     def reset(self) -> None:
-        self.entries = {}
-        self._bm25 = None
-        self._frequency = None
+        with self._lock:
+            self.entries = {}
+            self._changed()
 
     def ids(self) -> set[str]:
-        return set(self.entries)
+        with self._lock:
+            return set(self.entries)
 
     # --- search -----------------------------------------------------------------
     def _index(self):
+        """(BM25 model, its chunk ids, the entries) as one consistent snapshot."""
+        self.follow()
         with self._lock:
             if self._bm25 is None and self.entries:
                 import bm25s
@@ -134,11 +152,11 @@ class KeywordIndex:
                 bm25 = bm25s.BM25()
                 bm25.index([self.entries[i]["tokens"] for i in self._ids], show_progress=False)
                 self._bm25 = bm25
-            return self._bm25
+            return self._bm25, self._ids, self.entries
 
     def search(self, query: str, n: int, allowed=None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) best first; ``allowed(entry) -> bool`` filters."""
-        bm25 = self._index()
+        bm25, ids, entries = self._index()
         tokens = tokenize(query)
         if bm25 is None or not tokens:
             return []
@@ -148,8 +166,9 @@ class KeywordIndex:
         for i in order:
             if scores[i] <= 0:
                 break
-            cid = self._ids[i]
-            if allowed is not None and not allowed(self.entries[cid]):
+            cid = ids[i]
+            entry = entries.get(cid)
+            if entry is None or (allowed is not None and not allowed(entry)):
                 continue
             hits.append((cid, float(scores[i])))
             if len(hits) >= n:
@@ -163,6 +182,7 @@ class KeywordIndex:
         Lets callers tell a topic word from one every chunk shares (社会组织 in a corpus
         of social-organization documents), without a hand-made list of common words.
         """
+        self.follow()
         with self._lock:
             if self._frequency is None:
                 counts: dict[str, int] = {}

@@ -127,7 +127,14 @@ def home_place(p: Passage) -> str:
     return ""
 
 
+# A template's unfilled field (【name】, 【max_extension_years】): its sentences say what a charter
+# would say once filled in, not what a rule says, so they never answer a question.
+_PLACEHOLDER_RE = re.compile(r"【[A-Za-z_][A-Za-z0-9_.]*】")
+
+
 def _usable(question: Question, p: Passage) -> bool:
+    if _PLACEHOLDER_RE.search(p.text) or _PLACEHOLDER_RE.search(p.title):
+        return False
     if p.section.split(" > ")[0] in FRONT_MATTER_SECTIONS:
         return bool(_ABOUT_THE_DOCUMENT_RE.search(question.text))
     return True

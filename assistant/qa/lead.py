@@ -4,8 +4,8 @@ sentences alone, and the sentence-level guard that decides whether to keep it.
 The small model sees only the selected sentences (not whole passages), so it has
 little room to wander. Its lead is kept only when every sentence of it
 
-* cites an evidence sentence ([n]) that supports it (assistant/qa/citations.py,
-  checked against that *sentence*, not its whole passage);
+* cites an evidence sentence ([n]) — or repeats one closely enough to be attributed to it —
+  and is checked against that *sentence*, not its whole passage;
 * states no number, edition (第八届), date, percentage, amount, quoted name or
   《title》 that the cited sentence does not contain;
 * adds no words of its own: what the lead says beyond the question's words must
@@ -19,15 +19,15 @@ a template over the evidence: "根据《…》…：<the sentence>".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.qa.citations import MARKER_RE, Removal, is_refusal, normalize_markers, verify_answer
+from assistant.qa.citations import MARKER_RE, Removal, is_refusal, normalize_markers
 from assistant.qa.evidence import Evidence, EvidenceSentence
-from assistant.qa.passages import Passage, clean_passage_text
+from assistant.qa.passages import clean_passage_text
 from assistant.qa.question import VALUE_PATTERNS, Question
-from assistant.qa.text import cjk_bigrams, normalize, split_sentences
+from assistant.qa.text import cjk_bigrams, normalize, quoted_spans, split_sentences, titles
 
 # Share of the lead's own bigrams (those not in the question) that the cited sentence must hold.
 MIN_NOVEL_SUPPORT = 0.75
@@ -39,11 +39,6 @@ class Lead:
     generated: bool  # False: the template over the evidence
     removed: list[Removal] = field(default_factory=list)
     reason: str = ""  # why a generated lead was replaced: refused | unsupported | empty
-
-
-def evidence_passages(evidence: Evidence) -> list[Passage]:
-    """Each evidence sentence as a passage of its own, numbered like the evidence list."""
-    return [replace(s.passage, n=s.n, text=s.text) for s in evidence.sentences]
 
 
 def build_messages(system: str, user_template: str, question: Question, evidence: Evidence) -> list[BaseMessage]:
@@ -70,38 +65,60 @@ def guard(raw: str, question: Question, evidence: Evidence) -> Lead:
     text = normalize_markers(raw).strip()
     if not text:
         return Lead(template(evidence), generated=False, reason="empty")
-    passages = evidence_passages(evidence)
-    verification = verify_answer(text, passages)
-    removed = list(verification.removed)
-    if not verification.citations or (is_refusal(text) and evidence.answerable):
-        return Lead(template(evidence), generated=False, removed=removed,
-                    reason="refused" if is_refusal(text) else "unsupported")
+    if is_refusal(text) and evidence.answerable:
+        return Lead(template(evidence), generated=False, reason="refused")
     by_n = {s.n: s for s in evidence.sentences}
-    question_grams = cjk_bigrams(question.text)
-    for sentence in split_sentences(verification.answer):
-        cited = [by_n[int(n)] for n in MARKER_RE.findall(sentence) if int(n) in by_n]
-        problem = _sentence_problem(sentence, cited, question_grams)
+    removed: list[Removal] = []
+    kept: list[str] = []
+    for sentence in split_sentences(text):
+        plain = MARKER_RE.sub("", sentence).strip()
+        if not re.search(r"[\u4e00-\u9fff\w]", plain):
+            continue
+        markers = [int(n) for n in MARKER_RE.findall(sentence)]
+        cited = [by_n[n] for n in dict.fromkeys(markers) if n in by_n]
+        removed += [Removal(f"[{n}]", "no_such_passage", sentence.strip()) for n in markers if n not in by_n]
+        if not cited:  # an unmarked sentence: the evidence sentence it repeats, if any
+            cited = _attributed(plain, evidence)
+        problem = _sentence_problem(plain, cited, question)
         if problem:
             removed.append(Removal("", problem, sentence.strip()))
             return Lead(template(evidence), generated=False, removed=removed, reason="unsupported")
-    if len(verification.answer) < len(re.sub(MARKER_RE, "", text)) * 0.5:
-        # Most of what the model wrote was removed: what is left is a fragment.
-        return Lead(template(evidence), generated=False, removed=removed, reason="unsupported")
-    return Lead(verification.answer, generated=True, removed=removed)
+        kept.append(_marked(plain, [c.n for c in cited]))
+    if not kept:
+        return Lead(template(evidence), generated=False, removed=removed, reason="empty")
+    return Lead("".join(kept), generated=True, removed=removed)
 
 
-def _sentence_problem(sentence: str, cited: list[EvidenceSentence], question_grams: set[str]) -> str:
+def _attributed(plain: str, evidence: Evidence) -> list[EvidenceSentence]:
+    grams = cjk_bigrams(plain)
+    if not grams:
+        return []
+    best = max(evidence.sentences, key=lambda s: len(grams & cjk_bigrams(s.text)))
+    return [best] if len(grams & cjk_bigrams(best.text)) / len(grams) >= MIN_NOVEL_SUPPORT else []
+
+
+def _marked(plain: str, numbers: list[int]) -> str:
+    m = re.search(r"[。；;！？!?，,]+$", plain)
+    tail = m.group(0) if m else "。"
+    body = plain[: m.start()] if m else plain
+    return body + "".join(f"[{n}]" for n in numbers) + tail
+
+
+def _sentence_problem(plain: str, cited: list[EvidenceSentence], question: Question) -> str:
+    """'' when the lead sentence says nothing its cited evidence sentence(s) do not."""
     if not cited:
         return "not_supported"
     source = normalize("".join(s.text for s in cited))
-    for token in value_tokens(sentence):
-        if token not in source:
+    context = normalize(question.text + "".join(f"{s.passage.title}{s.passage.doc_number}" for s in cited))
+    for token in value_tokens(plain):  # numbers, editions, dates, amounts: the sentence's, or the question's own
+        if token not in source and token not in context:
             return "unsupported_fact"
-    novel = cjk_bigrams(MARKER_RE.sub("", sentence)) - question_grams
-    if novel:
-        held = len(novel & cjk_bigrams(source)) / len(novel)
-        if held < MIN_NOVEL_SUPPORT:
-            return "not_supported"
+    for quoted in quoted_spans(plain) + titles(plain):
+        if normalize(quoted) not in source and normalize(quoted) not in context:
+            return "quote_not_verbatim"
+    novel = cjk_bigrams(plain) - cjk_bigrams(question.text) - cjk_bigrams(context)
+    if novel and len(novel & cjk_bigrams(source)) / len(novel) < MIN_NOVEL_SUPPORT:
+        return "not_supported"
     return ""
 
 

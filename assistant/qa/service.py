@@ -79,6 +79,7 @@ class QAAnswer:
     removed: list[Removal] = field(default_factory=list)
     backend: str = "none"
     seconds: float = 0.0
+    retrieval_seconds: float | None = None  # when retrieval was done
     evidence_seconds: float | None = None  # when the evidence (the first visible answer text) was ready
     first_token_seconds: float | None = None
     prompt_tokens: int = 0
@@ -180,7 +181,7 @@ class QAService:
         yield QAStage("retrieving", "正在检索相关条文……", time.perf_counter() - started)
         docs = self.retrieve(resolved, comparison, as_of=as_of)
         passages = [Passage.from_document(i + 1, d) for i, d in enumerate(docs)]
-        result.passages = passages
+        result.passages, result.retrieval_seconds = passages, time.perf_counter() - started
         if not passages:
             yield self._refuse(result, "no_passages", started)
             return

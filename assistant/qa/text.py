@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from assistant.text.headings import RE_DOC_NUMBER as _DOC_NUMBER_RE
 from assistant.text.instructions import addresses_model as is_instruction
 from assistant.text.instructions import without_model_instructions as without_instructions
 from assistant.text.sentences import split_sentences
@@ -31,23 +30,6 @@ def normalize(text: str) -> str:
 def cjk_bigrams(text: str) -> set[str]:
     chars = "".join(CJK_RE.findall(text))
     return {chars[i:i + 2] for i in range(len(chars) - 1)}
-
-
-def overlap(sentence: str, passage: str) -> float:
-    """Share of the sentence's CJK bigrams that also occur in the passage."""
-    grams = cjk_bigrams(sentence)
-    if not grams:
-        return 0.0
-    return len(grams & cjk_bigrams(passage)) / len(grams)
-
-
-def claim_text(sentence: str) -> str:
-    """The sentence without document titles and 文号: what it actually asserts.
-
-    A line that only repeats a passage's header ("《…》（…号）") asserts nothing
-    and must not count as supported by that passage.
-    """
-    return _DOC_NUMBER_RE.sub("", _TITLE_RE.sub("", sentence))
 
 
 # Quoted spans that name or cite something and therefore must be verbatim.

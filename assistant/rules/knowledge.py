@@ -26,9 +26,11 @@ from assistant.rules.rulebook import (
 _TYPE_LABELS = {
     "presence": "必备事项", "material": "必交材料", "threshold": "数额限值",
     "name": "名称规则", "signature": "签字盖章", "consistency": "材料一致性",
-    "checklist": "材料清单", "summary": "摘要与全文",
+    "checklist": "材料清单", "summary": "摘要与全文", "indicator": "风险指标",
 }
-_SCOPE_LABELS = {"charter": "章程文本", "filing": "申请材料", "package": "多份材料之间"}
+_SCOPE_LABELS = {"charter": "章程文本", "filing": "申请材料", "package": "多份材料之间",
+                 "registry": "登记信息、年度工作报告和行政处罚记录"}
+_RISK_SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
 
 
 def is_rule_file(path: Path) -> bool:
@@ -37,6 +39,8 @@ def is_rule_file(path: Path) -> bool:
 
 
 def _kinds_text(rule: Rule) -> str:
+    if rule.scope == "registry":
+        return "登记管理机关的风险筛查"
     if rule.scope == "charter":
         return "章程（含各类申请中附送的章程）"
     if rule.scope == "package":
@@ -76,6 +80,9 @@ def _requirement_text(rule: Rule, book: Rulebook) -> str:
         return "材料清单所列材料须与实际所附材料一致"
     if rule.type == "summary":
         return "只附摘要的材料须另行提交全文，全文方可审查"
+    if rule.type == "indicator":
+        actions = "、".join(detect.get("actions") or ())
+        return f"出现上述情形的，列为风险线索；处理方式：{actions}" if actions else "出现上述情形的，列为风险线索"
     return "须在材料中载明" if rule.type == "presence" else "须随申请提交"
 
 
@@ -126,6 +133,19 @@ def render_rule_file(path: Path, book: Rulebook) -> str:
         lines.append("")
     for rule in rules:
         org = "、".join(rule.org_types)
+        if rule.type == "indicator":
+            lines += [
+                f"## {rule.id} {rule.item}",
+                "",
+                f"- 风险指标：{rule.item}",
+                f"- 适用：{org}；{_kinds_text(rule)}",
+                f"- 判断：{_requirement_text(rule, book)}",
+                f"- 依据：{rule.basis}",
+                f"- 风险程度：{_RISK_SEVERITY_LABELS[rule.severity]}",
+                f"- 处理建议：{rule.suggestion}",
+                "",
+            ]
+            continue
         lines += [
             f"## {rule.id} {rule.item}",
             "",

@@ -23,11 +23,15 @@ from assistant.text.numerals import chinese_number, fraction_words, parse_ratio,
 QUANTITIES = {
     "amount": "元", "count": "名", "age": "周岁", "years": "年", "terms": "届", "times": "次",
     "ratio": "", "percent": "%", "days": "日",
+    # risk screening: a span in months (公开募捐 6个月), the end of a month of the following year (a report
+    # due by 5月底 = 5月31日), a multiple (收支变动 3倍), a number of signals or items (2项)
+    "months": "个月", "month_end": "月底", "multiple": "倍", "items": "项",
 }
 # Facts a provision's ``applies`` tests (callers pass them by name; a new consumer may use new
 # names, e.g. net_assets). A value is one string or a list of strings, or for numbers a range
 # {min: …, max: …} (min inclusive, max exclusive: tiers by net assets).
-FACTS = ("org_type", "level", "foundation_kind", "social_group_kind", "members", "kind", "field_category")
+FACTS = ("org_type", "level", "foundation_kind", "social_group_kind", "members", "kind", "field_category",
+         "charity", "public_fundraising", "net_assets")
 
 Number = int | float | Fraction
 

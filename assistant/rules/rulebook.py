@@ -44,9 +44,13 @@ LAW_FILE = "_law.yaml"
 
 # Rule types and scopes the loader accepts. The filing checker runs the scopes in CHECKER_SCOPES;
 # a new consumer (e.g. risk screening over a registry) adds its own type and scope here.
-RULE_TYPES = ("presence", "material", "threshold", "name", "signature", "consistency", "checklist", "summary")
+RULE_TYPES = ("presence", "material", "threshold", "name", "signature", "consistency", "checklist", "summary",
+              "indicator")
 CHECKER_SCOPES = ("charter", "filing", "package")
-SCOPES = CHECKER_SCOPES
+# Risk screening (assistant/risk) runs the "indicator" rules of the "registry" scope: registry exports,
+# annual figures and penalty records rather than the text of a filing.
+RISK_SCOPES = ("registry",)
+SCOPES = CHECKER_SCOPES + RISK_SCOPES
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_LABELS = {"high": "必须补正", "medium": "应当修改", "low": "建议完善"}
 
@@ -425,7 +429,9 @@ def _build(sources: _Sources, locality_name: str) -> Rulebook:
             if missing:
                 _check_variants(raw, path.name, book.known_keys)
                 reason = f"{locality.name}没有规定{'、'.join(_item_of(k, sources) for k in missing)}"
-                kinds = KINDS if raw.get("scope") == "charter" else as_tuple(raw.get("kinds")) or KINDS
+                # A risk indicator is for no filing kind: the checker must not list it as not applicable.
+                kinds = () if raw.get("scope") in RISK_SCOPES else \
+                    KINDS if raw.get("scope") == "charter" else as_tuple(raw.get("kinds")) or KINDS
                 book.inapplicable[rid] = (reason, as_tuple(raw.get("org_types")) or ORG_TYPES, kinds)
                 continue
             rule = parse_rule(raw, path.name, book)

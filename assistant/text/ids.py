@@ -78,8 +78,10 @@ def uscc_check_char(first17: str) -> str:
 
 
 def org_code_check_char(first8: str) -> str:
-    """The GB 11714 组织机构代码 check character for its first 8 characters."""
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first8, ORG_CODE_WEIGHTS))
+    """The GB 11714 组织机构代码 check character for its first 8 characters: digits count as
+    themselves, letters A–Z as 10–35 (the 民政 prefix MJ is 22, 19), not as their place in the
+    GB 32100 alphabet."""
+    total = sum(int(c, 36) * w for c, w in zip(first8, ORG_CODE_WEIGHTS))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 

@@ -7,12 +7,11 @@ decisions are kept in the data directory and applied every time the pair is comp
 from __future__ import annotations
 
 import html
-import tempfile
-from pathlib import Path
 
 import gradio as gr
 
-from assistant.ui.versions_tab import document_picker, picked, refresh_pickers
+from assistant.ui import files as ui_files
+from assistant.ui.versions_tab import document_picker, picked_to_keep, refresh_pickers
 from assistant.versions.align import Alignment
 
 REVIEW_LABELS = {"confirmed": "✓ 已确认", "added": "＋ 人工添加", "": ""}
@@ -90,11 +89,11 @@ def build(services) -> None:
         head += "".join(f"\n\n注意：{note}" for note in alignment.notes)
         from assistant.versions.export import alignment_xlsx
 
-        out = alignment_xlsx(alignment, Path(tempfile.mkdtemp(prefix="szzs-align-")) / "市区对照表.xlsx")
+        out = alignment_xlsx(alignment, ui_files.output_dir("szzs-align-") / "市区对照表.xlsx")
         return head, alignment_html(alignment), gr.update(choices=link_choices(alignment), value=None), str(out), message
 
     def run(c_choice, c_upload, d_choice, d_upload):
-        city, district = picked(c_choice, c_upload), picked(d_choice, d_upload)
+        city, district = picked_to_keep(c_choice, c_upload), picked_to_keep(d_choice, d_upload)
         if not city or not district:
             return ("请选择或上传市级文件和区级文件。", "", gr.update(choices=[], value=None), None, "", None)
         return (*show((city, district)), (city, district))
@@ -117,7 +116,8 @@ def build(services) -> None:
         return decide(current, f"{district_key}|{city_key}", "added")
 
     outputs = [summary, table, link, report, review_status]
-    run_button.click(run, inputs=[city_choice, city_upload, district_choice, district_upload], outputs=outputs + [pair])
+    run_button.click(run, inputs=[city_choice, city_upload, district_choice, district_upload], outputs=outputs + [pair],
+                     api_name="align")
     confirm.click(lambda cur, v: decide(cur, v, "confirmed"), inputs=[pair, link], outputs=outputs)
     remove.click(lambda cur, v: decide(cur, v, "removed"), inputs=[pair, link], outputs=outputs)
     add.click(add_link, inputs=[pair, add_district, add_city], outputs=outputs)

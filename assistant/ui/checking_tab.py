@@ -10,14 +10,12 @@ to components.
 from __future__ import annotations
 
 import html
-import shutil
-import tempfile
-from pathlib import Path
 
 import gradio as gr
 
 from assistant.checking.report import STATUS_LABELS, conclusion, findings_by_severity
 from assistant.rules import KIND_LABELS, ORG_TYPES
+from assistant.ui import files as ui_files
 
 AUTO = "自动识别"
 KIND_CHOICES = [(AUTO, "")] + [(label, kind) for kind, label in KIND_LABELS.items()]
@@ -107,27 +105,23 @@ def build(services) -> None:
     def run(files, kind_value, org_type_value, progress=gr.Progress()):
         if not files:
             return "请先上传要检查的材料。", "", "", None
-        work = Path(tempfile.mkdtemp(prefix="szzs-check-"))
-        paths = []
-        for f in files:
-            src = Path(f if isinstance(f, str) else f.name)
-            # Findings name the user's own file names, not Gradio's temporary ones.
-            dest = work / Path(getattr(f, "orig_name", None) or src.name).name
-            shutil.copyfile(src, dest)
-            paths.append(dest)
+
         def reading(index: int, count: int, name: str, done: int, total: int) -> None:
             # OCR is the slow part: say which file and page is being read.
             progress((index * total + done, count * total), desc=f"正在读取第{index + 1}/{count}份材料“{name}”：第{done}/{total}页")
 
-        try:
-            result = services.checker.check_files(paths, kind=kind_value or None, org_type=org_type_value or None,
-                                                  progress=reading)
-        except ValueError as exc:
-            return f"❌ {exc}", "", "", None
-        report_dir = work / "report"
+        # Gradio keeps each upload under its own name; the copies are deleted after the check.
+        with ui_files.reading(files) as paths:
+            try:
+                result = services.checker.check_files(paths, kind=kind_value or None,
+                                                      org_type=org_type_value or None, progress=reading)
+            except ValueError as exc:
+                return f"❌ {exc}", "", "", None
+        report_dir = ui_files.output_dir("szzs-check-")
         docx_path = services.checker.write_docx(result, report_dir / "材料审查意见.docx")
         md_path = report_dir / "材料审查意见.md"
         md_path.write_text(services.checker.markdown(result), encoding="utf-8")
         return _summary_markdown(result), findings_html(result), _passed_markdown(result), [str(docx_path), str(md_path)]
 
-    run_button.click(run, inputs=[uploads, kind, org_type], outputs=[summary, findings, passed, report_files])
+    run_button.click(run, inputs=[uploads, kind, org_type], outputs=[summary, findings, passed, report_files],
+                     api_name="check")

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-import tempfile
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -20,6 +18,7 @@ import gradio as gr
 from assistant.profile import type_defaults, validate_profile_data
 from assistant.rules import Bound, Rulebook
 from assistant.text.numerals import ratio_phrase, ratio_text
+from assistant.ui import files as ui_files
 
 TYPE_CHOICES = ["社会团体", "行业协会", "异地商会", "社会服务机构", "公募基金会", "非公募基金会"]
 # A stricter majority than any the rulebook requires, offered as well.
@@ -368,7 +367,7 @@ def _wire_generate(drafter, inputs: list, generate, side: dict, preview) -> None
             result = drafter.draft(form_to_data(_values_of(args)))
         except Exception as exc:  # noqa: BLE001 — show every drafting error to the user, in Chinese
             return f"**未能生成章程草稿**\n\n{html.escape(str(exc))}", None, "", gr.update()
-        out_dir = Path(tempfile.mkdtemp(prefix="szzs-draft-"))
+        out_dir = ui_files.output_dir("szzs-draft-")
         safe_name = re.sub(r"[\\/:*?\"<>|\s]", "", result.profile.name) or "charter"
         path = result.write_docx(out_dir / f"{safe_name}章程.docx")
         note = "；".join(result.warnings)

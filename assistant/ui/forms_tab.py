@@ -12,19 +12,12 @@ from __future__ import annotations
 
 import html
 import json
-import tempfile
-from pathlib import Path
 
 import gradio as gr
 
+from assistant.ui import files as ui_files
+
 STATUS_ICONS = {"ok": "✓", "missing": "○", "invalid": "✗"}  # glyphs every CJK font has
-
-
-def _paths(files) -> list[str]:
-    if not files:
-        return []
-    files = files if isinstance(files, list) else [files]
-    return [f if isinstance(f, str) else f.name for f in files]
 
 
 def render_note(row: dict) -> str:
@@ -164,13 +157,14 @@ class _FormsTab:
 
             messages: list[str] = []
             profile = None
-            if profile_path:
-                try:
-                    profile = self.filler.load_profile(profile_path)
-                except ProfileError as exc:
-                    messages.append(str(exc))
-            paths = _paths(document_files)
-            filled = self.filler.fill(form_id, profile=profile, documents=paths, document_names=[Path(p).name for p in paths])
+            with ui_files.reading(profile_path) as profile_paths, ui_files.reading(document_files) as paths:
+                if profile_paths:
+                    try:
+                        profile = self.filler.load_profile(profile_paths[0])
+                    except ProfileError as exc:
+                        messages.append(str(exc))
+                filled = self.filler.fill(form_id, profile=profile, documents=[str(p) for p in paths],
+                                          document_names=[p.name for p in paths])
             messages += filled.document_errors
             state_value[form_id] = filled
             rows = {r["id"]: r for r in filled.rows()}
@@ -187,7 +181,7 @@ class _FormsTab:
             return [state_value, render_summary(filled, messages), *box_updates, *note_updates]
 
         self.prefill_button.click(prefill, inputs=[self.chooser, self.profile_file, self.documents, self.state],
-                                  outputs=[self.state, self.summary, *self.all_boxes, *self.all_notes])
+                                  outputs=[self.state, self.summary, *self.all_boxes, *self.all_notes], api_name="prefill")
 
     def wire_live_validation(self) -> None:
         """One listener per form: ``change`` (not ``input``) so that pasted or scripted values are
@@ -252,7 +246,7 @@ class _FormsTab:
             start = self.offset(form_id)
             own = values[start: start + len(self.boxes[form_id])]
             filled = self.filler.apply(self.current(state_value, form_id), self.entries_of(form_id, own))
-            out_dir = Path(tempfile.mkdtemp(prefix="szzs-fill-"))
+            out_dir = ui_files.output_dir("szzs-fill-")
             if kind == "docx":
                 path = self.filler.write_docx(filled, out_dir / f"{filled.form.title}.docx")
             else:

@@ -37,12 +37,12 @@ def _passage_html(p: Passage, quote: str) -> str:
     return body.replace("\n", "<br>")
 
 
-def _details(n: int | None, p: Passage, quote: str) -> str:
+def _details(n: int | None, p: Passage, quote: str, css_class: str = "szzs-citation") -> str:
     head = f"[{n}] " if n is not None else ""
     summary = html.escape(head + p.label)
     quote_line = f'<div class="szzs-quote">“{html.escape(quote)}”</div>' if quote else ""
     return (
-        f'<details class="szzs-citation"><summary>{summary}</summary>{quote_line}'
+        f'<details class="{css_class}"><summary>{summary}</summary>{quote_line}'
         f'<div class="szzs-passage">{_passage_html(p, quote)}</div>'
         f'<div class="meta">来源：{html.escape(p.source)}</div></details>'
     )
@@ -58,6 +58,9 @@ def render_answer(answer: QAAnswer) -> str:
     # closest passages once, as expandable items.
     if answer.grounded and answer.lead:
         shown = (answer.error + "\n" if answer.error else "") + answer.lead
+        if answer.backend == "none":
+            # Without a model the lead is the evidence itself; say so, so nobody reads it as generated.
+            shown = "检索到的相关条文（原文摘录，未经大模型生成）：\n" + shown
     else:
         shown = answer.answer.split("\n")[0]
     parts = [html.escape(shown).replace("\n", "<br>")]
@@ -79,7 +82,8 @@ def render_answer(answer: QAAnswer) -> str:
 
 def render_evidence(evidence) -> str:
     """The answering sentences, shown as soon as they are chosen (before the model writes)."""
-    rows = "".join(_details(s.n, s.passage, s.text.strip()) for s in evidence.sentences)
+    # Marked provisional: the final, verified citations replace these when the answer is rendered.
+    rows = "".join(_details(s.n, s.passage, s.text.strip(), "szzs-citation szzs-provisional") for s in evidence.sentences)
     return f'<div class="szzs-citations szzs-evidence"><div class="meta">原文依据：</div>{rows}</div>'
 
 
@@ -137,6 +141,6 @@ def build(services) -> None:
                 messages[-1] = {"role": "assistant", "content": render_answer(item)}
                 yield messages, list(history) + [text], ""
 
-    send.click(respond, inputs=[question, chat, asked, as_of], outputs=[chat, asked, question])
+    send.click(respond, inputs=[question, chat, asked, as_of], outputs=[chat, asked, question], api_name="ask")
     question.submit(respond, inputs=[question, chat, asked, as_of], outputs=[chat, asked, question])
     clear.click(lambda: ([], [], ""), outputs=[chat, asked, question])

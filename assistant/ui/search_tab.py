@@ -60,5 +60,5 @@ def build(services) -> None:
         return render_hits(hits)
 
     inputs = [query, k, mode, doc_type, issuer, date_from, date_to, as_of]
-    button.click(search, inputs=inputs, outputs=results)
+    button.click(search, inputs=inputs, outputs=results, api_name="search")
     query.submit(search, inputs=inputs, outputs=results)

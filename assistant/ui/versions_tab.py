@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import html
 import shutil
-import tempfile
-from pathlib import Path
 
 import gradio as gr
 
+from assistant.ui import files as ui_files
 from assistant.versions.diff import STATUS_LABELS, DiffResult
 
 FILE_TYPES = [".txt", ".md", ".pdf", ".docx"]
@@ -43,15 +42,22 @@ def refresh_pickers(services) -> tuple:
 
 
 def picked(choice: str | None, upload) -> str | None:
-    """The chosen document as something ``services.versions.load`` accepts (an upload is
-    copied under its own name so that messages name the user's file)."""
-    if upload:
-        src = Path(upload if isinstance(upload, str) else upload.name)
-        work = Path(tempfile.mkdtemp(prefix="szzs-versions-"))
-        dest = work / Path(getattr(upload, "orig_name", None) or src.name).name
-        shutil.copyfile(src, dest)
-        return str(dest)
-    return choice or None
+    """The chosen document as something ``services.versions.load`` accepts: an upload (kept by
+    Gradio under the user's file name; the caller deletes it after the run) or a KB source."""
+    uploaded = ui_files.paths_of(upload)
+    return str(uploaded[0]) if uploaded else (choice or None)
+
+
+def picked_to_keep(choice: str | None, upload) -> str | None:
+    """Like ``picked``, for documents a later step reads again (staff reviewing an alignment):
+    an upload is moved to a working folder that is deleted after ui.keep_downloads_s."""
+    uploaded = ui_files.paths_of(upload)
+    if not uploaded:
+        return choice or None
+    dest = ui_files.output_dir("szzs-align-") / uploaded[0].name
+    shutil.copyfile(uploaded[0], dest)
+    ui_files.used(upload)
+    return str(dest)
 
 
 # --- rendering ---------------------------------------------------------------------------
@@ -127,12 +133,15 @@ def build(services) -> None:
             result = services.versions.diff(old, new)
         except Exception as exc:  # a bad file: show its message, keep the tab usable
             return f"❌ {exc}", "", None
-        out = Path(tempfile.mkdtemp(prefix="szzs-diff-")) / f"{result.doc_b.title or '对照'}修订对照表.docx"
+        finally:
+            ui_files.used(old_u)
+            ui_files.used(new_u)
+        out = ui_files.output_dir("szzs-diff-") / f"{result.doc_b.title or '对照'}修订对照表.docx"
         from assistant.versions.export import diff_docx
 
         diff_docx(result, out)
         return summary_markdown(result), diff_html(result, only_changed), str(out)
 
     run_button.click(run, inputs=[old_choice, old_upload, new_choice, new_upload, changed_only],
-                     outputs=[summary, table, report])
+                     outputs=[summary, table, report], api_name="diff")
     refresh.click(lambda: refresh_pickers(services), outputs=[old_choice, new_choice])

@@ -17,14 +17,13 @@ Sidecar format (Chinese or English keys; every key optional)::
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import yaml
 
+from assistant.kb.datadir import atomic_write_json
 from assistant.versions.asof import IN_FORCE, REPEALED, parse_date
 
 SIDECAR_SUFFIX = ".validity.yaml"
@@ -116,7 +115,8 @@ def read_sidecar(document: Path) -> Override | None:
 
 
 class OverrideStore:
-    """Overrides set in the UI or the CLI, one JSON file in the data directory."""
+    """Overrides set in the UI or the CLI, one JSON file in the data directory, replaced
+    atomically; callers hold the data directory's writer lock (VersionsService.set_validity)."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -139,8 +139,4 @@ class OverrideStore:
             rows.pop(source, None)
         else:
             rows[source] = override.to_dict()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".validity-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"version": 1, "overrides": rows}, f, ensure_ascii=False, indent=1)
-        os.replace(tmp, self.path)
+        atomic_write_json(self.path, {"version": 1, "overrides": rows}, prefix=".validity-")

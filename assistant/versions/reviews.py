@@ -9,11 +9,11 @@ it again) or ``added`` (a link the aligner did not propose).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
+from assistant.kb.datadir import WriterLock, atomic_write_json
 from assistant.versions.align import Alignment, Link
 from assistant.versions.diff import DocumentRef
 
@@ -28,8 +28,12 @@ def pair_key(city: DocumentRef, district: DocumentRef) -> str:
 
 
 class ReviewStore:
-    def __init__(self, path: Path):
+    """Decisions are read, changed and written back under the data directory's writer lock
+    (when one is given), so two staff members deciding at once both keep their decision."""
+
+    def __init__(self, path: Path, lock: WriterLock | None = None):
         self.path = path
+        self.lock = lock
 
     def _load(self) -> dict:
         if not self.path.is_file():
@@ -47,6 +51,10 @@ class ReviewStore:
         """Record (or with None, forget) a decision on one link."""
         if decision is not None and decision not in DECISIONS:
             raise ValueError(f"决定只能是 {'/'.join(DECISIONS)}，不能是“{decision}” / unknown decision '{decision}'")
+        with self.lock.hold("市区对照决定 alignment review") if self.lock else nullcontext():
+            self._decide(pair, district_key, city_key, decision)
+
+    def _decide(self, pair: str, district_key: str, city_key: str, decision: str | None) -> None:
         data = self._load()
         links = data.setdefault("pairs", {}).setdefault(pair, {})
         key = f"{district_key}|{city_key}"
@@ -54,11 +62,7 @@ class ReviewStore:
             links.pop(key, None)
         else:
             links[key] = {"decision": decision, "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".reviews-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, indent=1)
-        os.replace(tmp, self.path)
+        atomic_write_json(self.path, data, prefix=".reviews-")
 
 
 def apply_reviews(alignment: Alignment, decisions: dict[str, dict]) -> Alignment:

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Callable
 
+from assistant.kb.datadir import WriterLock
 from assistant.settings import Settings
 from assistant.versions.align import Alignment, align_units, higher_level_first
 from assistant.versions.asof import date_int, status_on
@@ -31,7 +32,8 @@ class VersionsService:
         self.settings = settings
         self._ingest_factory = ingest_factory
         self.overrides = overrides
-        self.reviews = reviews or ReviewStore(settings.alignment_reviews_path)
+        self.reviews = reviews or ReviewStore(settings.alignment_reviews_path,
+                                              lock=WriterLock(settings.data_dir, settings.ingest.lock_timeout_s))
 
     @property
     def ingest(self):
@@ -85,8 +87,9 @@ class VersionsService:
         if source not in self.ingest.manifest["files"]:
             raise DocumentNotFound(f"知识库中没有“{source}” / '{source}' is not in the knowledge base")
         override = make_override(f"“{source}”", origin="user", **values)
-        self.overrides.set(source, override)
-        self.ingest.refresh()
+        with self.ingest.writing(f"设定文件效力 validity {source}"):
+            self.overrides.set(source, override)
+            self.ingest.refresh()
         return self.validity(source)
 
     # --- loading documents ----------------------------------------------------------

@@ -115,6 +115,17 @@ def test_a_how_many_question_whose_sentences_state_no_quantity_is_refused():
     assert model.seen == []
 
 
+def test_a_templates_unfilled_text_never_answers():
+    template = _doc({"title": "【name】章程", "source": "corpus/templates/社会团体.md", "doc_type": "template"},
+                    "第四章 理事会", "理事会由【council_min】名以上理事组成，理事会每届任期5年，任期届满应当按期换届。", "tpl")
+    regulation = _doc(REGULATION, "第三章 > 第二十条", "第二十条 理事会每届任期不得超过5年，届满应当换届。", "reg")
+    service, _ = _service(FakeRetriever([template, regulation]), None, backend="none")
+    answer = service.ask("理事会每届任期最长几年？")
+    assert answer.grounded and all(s.passage.chunk_id == "reg" for s in answer.evidence.sentences)
+    service, _ = _service(FakeRetriever([template]), None, backend="none")
+    assert not service.ask("理事会每届任期最长几年？").grounded
+
+
 def test_an_article_number_is_not_a_stated_quantity():
     passage = _doc(REGULATION, "第三章 > 第二十三条", "第二十三条 基金会秘书长应当为内地居民，由理事会聘任。", "art23")
     service, _ = _service(FakeRetriever([passage]), None, backend="none")

@@ -96,3 +96,17 @@ def test_id_future_birth_date_is_rejected():
     first17 = "31010520300101123"
     with pytest.raises(FieldError, match="不合理"):
         parse_id_number(first17 + id_check_char(first17), today=TODAY)
+
+
+def test_the_organization_code_counts_letters_as_in_gb_11714():
+    """GB 11714: digits are themselves, letters A–Z are 10–35 (not their place in the GB 32100 alphabet):
+    the 民政 prefix MJ weighs 22 and 19. Computed here from first principles."""
+    body = "MJ310812"  # the 组织机构代码 body of a 社会组织
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    check = 11 - sum(int(c, 36) * w for c, w in zip(body, weights)) % 11
+    expected = {10: "X", 11: "0"}.get(check, str(check))
+    first17 = "51310104" + body + expected
+    assert check_uscc(first17 + uscc_check_char(first17)) == first17 + uscc_check_char(first17)
+    wrong = "51310104" + body + ("0" if expected != "0" else "1")
+    with pytest.raises(FieldError, match="组织机构代码"):
+        check_uscc(wrong + uscc_check_char(wrong))

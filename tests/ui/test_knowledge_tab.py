@@ -1,5 +1,6 @@
 """End-to-end: upload a document in the 知识库 tab, see it listed with its metadata,
-find it in the 检索 tab, delete it."""
+find it in the 检索 tab, delete it (nothing chosen by default, a confirmation naming it,
+a report of what was removed)."""
 
 from __future__ import annotations
 
@@ -61,10 +62,21 @@ def test_upload_list_search_delete(ui_page, tmp_path):
     assert "测民社发〔2026〕9号" in first_hit.inner_text()
 
     page.get_by_role("tab", name="知识库").click()
+    assert page.locator("#kb-delete-choice input").input_value() == ""  # nothing chosen by default
+    page.locator("#kb-delete").click()
+    page.locator("#kb-status").get_by_text("请先选择要删除的文件").wait_for()
     page.locator("#kb-delete-choice input").click()
     page.get_by_role("option", name="2026年测试区星光社会组织扶持办法", exact=False).click()
     page.locator("#kb-delete").click()
-    page.locator("#kb-status").get_by_text("已删除").wait_for()
+    confirmation = page.locator("#kb-confirm-text")
+    confirmation.get_by_text("确定从知识库删除").wait_for()
+    assert "2026年测试区星光社会组织扶持办法" in confirmation.inner_text()
+    assert "星光扶持办法.txt" in confirmation.inner_text()
+    assert "2026年测试区星光社会组织扶持办法" in table.text_content()  # not deleted before the confirmation
+    page.locator("#kb-confirm-delete").click()
+    page.locator("#kb-status").get_by_text("已删除《").wait_for()
     page.wait_for_timeout(500)
+    assert "上传的副本已删除" in page.locator("#kb-status").inner_text()
+    assert not page.locator("#kb-confirm-text").is_visible()
     assert "2026年测试区星光社会组织扶持办法" not in table.text_content()
     assert "2026年上海市社会组织工作要点" in table.text_content()

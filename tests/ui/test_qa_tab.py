@@ -85,8 +85,8 @@ def test_streamed_answer_with_expandable_citation(streaming_ui, browser):
     # While streaming, the draft grows behind a cursor.
     chat.get_by_text("▌").first.wait_for()
     partial = chat.inner_text()
-    # Then the verified answer replaces the draft, with its citations.
-    citation = chat.locator("details.szzs-citation").first
+    # Then the verified answer replaces the draft (and the provisional evidence), with its citations.
+    citation = chat.locator("details.szzs-citation:not(.szzs-provisional)").first
     citation.wait_for()
     assert "▌" not in chat.inner_text()
     final = chat.inner_text()
@@ -107,9 +107,10 @@ def test_without_llm_the_answer_is_labelled_retrieved_passages(ui_page):
     _ask(page, QUESTION)
     assert "未启用大模型" in page.locator("#qa-backend").inner_text()
     chat = page.locator("#qa-chat")
-    citation = chat.locator("details.szzs-citation").first
+    citation = chat.locator("details.szzs-citation:not(.szzs-provisional)").first
     citation.wait_for()
     assert "检索到的相关条文" in chat.inner_text()
+    assert "未经大模型生成" in chat.inner_text()
     citation.locator("summary").click()
     citation.locator("mark").wait_for(state="visible")
     assert "长宁区" in citation.locator("summary").inner_text()
