@@ -1,4 +1,4 @@
-"""Filing-checker evaluation: `python -m eval checking [--cases DIR] [--out DIR] [--no-semantic] [--json]`.
+"""Filing-checker evaluation: `python -m eval checking [--cases DIR] [--out DIR] [--no-semantic] [--json] [--scans]`.
 
 Each case in eval/data/checking/cases/*.yaml builds one filing from the text
 sources in eval/data/checking/sources/ (as txt, docx or pdf, with items removed
@@ -9,6 +9,10 @@ Reported: recall and precision of findings (overall and per category: removed
 items, thresholds, names, signatures, consistency, materials), false alarms on
 complete filings, kind / org-type detection accuracy, and seconds per document.
 The repo keeps only text; the docx/pdf files are generated here at run time.
+
+`--scans` adds the scanned, photographed and bundled filings of issue #14
+(eval/checking_scans.py): findings as above, plus seal and signature detection
+against the ground truth of every rendered page.
 """
 
 from __future__ import annotations
@@ -252,6 +256,7 @@ def run(cases_dir: Path, checker, work_dir: Path, sources_dir: Path) -> tuple[li
     total_seconds = 0.0
     total_docs = 0
     cases = load_cases(cases_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
     chars = "".join(p.read_text(encoding="utf-8") for p in sorted(sources_dir.glob("*.txt")))
     chars += "".join(p.read_text(encoding="utf-8") for p in sorted(cases_dir.glob("*.yaml")))
     use_pdf_font(make_pdf_font(chars, work_dir / "cjk-subset.ttf"))
@@ -300,6 +305,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="keep the generated filings here (default: a temporary folder)")
     parser.add_argument("--no-semantic", action="store_true", help="structure and key phrases only (no embeddings)")
     parser.add_argument("--json", action="store_true", help="print per-case results and the summary as JSON")
+    parser.add_argument("--scans", action="store_true",
+                        help="also check the scanned, photographed and bundled filings (eval/data/checking_scans; "
+                             "making their files takes 2-3 minutes, OCR a few seconds a page)")
+    parser.add_argument("--only-scans", action="store_true", help="only the scanned and bundled filings")
+    parser.add_argument("--reuse-scans", action="store_true",
+                        help="with --out: use the scan files made there by an earlier run")
     args = parser.parse_args(argv)
 
     from assistant.services import Services
@@ -311,28 +322,46 @@ def main(argv: list[str] | None = None) -> int:
         checker = CheckingService(services.settings, embeddings_factory=None)
     else:
         checker = services.checker
+    ok = True
+    output: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         work_dir = args.out or Path(tmp)
         work_dir.mkdir(parents=True, exist_ok=True)
-        results, summary = run(args.cases, checker, work_dir, args.sources)
+        if not args.only_scans:
+            results, summary = run(args.cases, checker, work_dir / "text", args.sources)
+            output.update({"cases": results, "summary": summary})
+            if not args.json:
+                print_text_report(results, summary)
+            ok = summary["recall"] == 1.0 and summary["false_alarms_on_complete"] == 0
+        if args.scans or args.only_scans:
+            from eval import checking_scans
+
+            scan_results, scan_summary = checking_scans.run(checker, work_dir / "scans", reuse=args.reuse_scans)
+            output.update({"scan_cases": scan_results, "scan_summary": scan_summary})
+            if not args.json:
+                print()
+                checking_scans.print_report(scan_results, scan_summary)
+            totals = scan_summary["sets"]["all"]
+            ok = ok and totals["recall"] >= 0.95 and totals["false_alarms_on_complete"] == 0
     if args.json:
-        print(json.dumps({"cases": results, "summary": summary}, ensure_ascii=False, indent=1))
-    else:
-        for r in results:
-            missed = [f["rule_id"] for f in r["expected"] if f["rule_id"] not in r["predicted"]]
-            extra = [x for x in r["predicted"] if x not in {f["rule_id"] for f in r["expected"]}]
-            flag = "ok " if not missed and not extra and r["kind_ok"] and r["org_type_ok"] else "ERR"
-            print(f"{flag} {r['case']:<40} {r['kind']:<16} {r['org_type']:<6} {','.join(r['formats']):<12} "
-                  f"{r['seconds']:.2f}s missed={missed} extra={extra}")
-        print()
-        print(f"cases {summary['cases']}, documents {summary['documents']}")
-        print(f"recall {summary['recall']:.3f}  precision {summary['precision']:.3f}  "
-              f"(tp {summary['true_positives']}, fn {summary['false_negatives']}, fp {summary['false_positives']})")
-        for category, value in summary["recall_by_category"].items():
-            print(f"  recall[{category}] {value:.3f}")
-        print(f"false alarms on {summary['complete_cases']} complete filings: {summary['false_alarms_on_complete']}")
-        print(f"kind accuracy {summary['kind_accuracy']:.3f}, org-type accuracy {summary['org_type_accuracy']:.3f}, "
-              f"unreadable files handled: {summary['unreadable_handled']}")
-        print(f"seconds per document {summary['seconds_per_document']:.3f}")
-    ok = summary["recall"] == 1.0 and summary["false_alarms_on_complete"] == 0
+        print(json.dumps(output, ensure_ascii=False, indent=1))
     return 0 if ok else 1
+
+
+def print_text_report(results: list[dict], summary: dict) -> None:
+    for r in results:
+        missed = [f["rule_id"] for f in r["expected"] if f["rule_id"] not in r["predicted"]]
+        extra = [x for x in r["predicted"] if x not in {f["rule_id"] for f in r["expected"]}]
+        flag = "ok " if not missed and not extra and r["kind_ok"] and r["org_type_ok"] else "ERR"
+        print(f"{flag} {r['case']:<40} {r['kind']:<16} {r['org_type']:<6} {','.join(r['formats']):<12} "
+              f"{r['seconds']:.2f}s missed={missed} extra={extra}")
+    print()
+    print(f"cases {summary['cases']}, documents {summary['documents']}")
+    print(f"recall {summary['recall']:.3f}  precision {summary['precision']:.3f}  "
+          f"(tp {summary['true_positives']}, fn {summary['false_negatives']}, fp {summary['false_positives']})")
+    for category, value in summary["recall_by_category"].items():
+        print(f"  recall[{category}] {value:.3f}")
+    print(f"false alarms on {summary['complete_cases']} complete filings: {summary['false_alarms_on_complete']}")
+    print(f"kind accuracy {summary['kind_accuracy']:.3f}, org-type accuracy {summary['org_type_accuracy']:.3f}, "
+          f"unreadable files handled: {summary['unreadable_handled']}")
+    print(f"seconds per document {summary['seconds_per_document']:.3f}")

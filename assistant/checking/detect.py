@@ -7,6 +7,7 @@ what was detected and why.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -84,6 +85,25 @@ def detect_kind(docs: list[ParsedDocument]) -> tuple[str, str]:
                 if word in head:
                     return kind, f"文件“{doc.name}”开头部分含“{word}”"
     return "charter", "未识别出申请类别，按章程审查"
+
+
+def same_organization(a: str, b: str) -> bool:
+    """Do two names (normalized) name one organization, perhaps written two ways?
+
+    What the names share at the start (the place) and the end (the organization form)
+    says nothing; what is left decides: nothing or a character or two on a side (a
+    word dropped, a typo) is the same organization, two different words are two.
+    """
+    if a == b:
+        return True
+    prefix = len(os.path.commonprefix([a, b]))
+    suffix = len(os.path.commonprefix([a[prefix:][::-1], b[prefix:][::-1]]))
+    rest_a, rest_b = a[prefix:len(a) - suffix], b[prefix:len(b) - suffix]
+    if min(len(rest_a), len(rest_b)) == 0 or max(len(rest_a), len(rest_b)) <= 2:
+        return True
+    pairs_a = {rest_a[i:i + 2] for i in range(len(rest_a) - 1)} or {rest_a}
+    pairs_b = {rest_b[i:i + 2] for i in range(len(rest_b) - 1)} or {rest_b}
+    return 2 * len(pairs_a & pairs_b) / (len(pairs_a) + len(pairs_b)) >= 0.5
 
 
 # A "name" that holds these words is a title about an organization, not its name

@@ -9,18 +9,23 @@ from pathlib import Path
 from assistant.checking.engine import CheckResult, Finding
 from assistant.rules import SEVERITY_LABELS
 
-STATUS_LABELS = {"missing": "缺少", "violation": "不符合规定", "inconsistent": "前后不一致"}
+STATUS_LABELS = {"missing": "缺少", "violation": "不符合规定", "inconsistent": "前后不一致", "unsure": "请核对原件"}
 _CN_ORDINALS = "一二三四五六七八九十"
 
 
 def conclusion(result: CheckResult) -> str:
+    if not result.files:
+        count = f"{len(result.errors)}份文件均" if result.errors else "没有文件"
+        return f"未能审查：{count}无法读取，本次没有审查任何材料；请补交可读取的文件后重新审查。"
     if result.errors and not result.findings:
         return f"有{len(result.errors)}份文件无法读取，其余材料未发现问题；请补交可读取的文件后重新审查。"
     if result.complete:
         return "经审查，所附材料齐全，未发现不符合规定的事项。"
     counts = {s: sum(1 for f in result.findings if f.severity == s) for s in SEVERITY_LABELS}
     parts = [f"{SEVERITY_LABELS[s]}{n}项" for s, n in counts.items() if n]
-    return f"经审查，发现{len(result.findings)}项问题（{'，'.join(parts)}），请按下列意见补正后重新提交。"
+    unsure = sum(1 for f in result.findings if f.status == "unsure")
+    verify = f"，其中{unsure}项须核对原件" if unsure else ""
+    return f"经审查，发现{len(result.findings)}项问题（{'，'.join(parts)}{verify}），请按下列意见补正后重新提交。"
 
 
 def findings_by_severity(result: CheckResult) -> list[tuple[str, list[Finding]]]:

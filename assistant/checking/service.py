@@ -17,9 +17,14 @@ from typing import Callable, Iterable
 from assistant.checking.engine import CheckEngine, CheckResult
 from assistant.checking.presence import DEFAULT_SEMANTIC_THRESHOLD
 from assistant.checking.report import render_markdown, write_docx
-from assistant.kb.loaders import LoadError, read_document
+from assistant.checking.materials import Package, split_materials
+from assistant.checking.scans import DocumentScan, PageMarksCollector
+from assistant.kb.loaders import LoadError, load_document
 from assistant.rules import KIND_ALIASES, KIND_LABELS, ORG_TYPE_ALIASES, Rulebook, load_rulebook
 from assistant.text.document import ParsedDocument, parse_text
+
+# progress(file index, number of files, file name, pages read, pages in the file)
+FileProgress = Callable[[int, int, str, int, int], None]
 
 
 class CheckingService:
@@ -77,25 +82,44 @@ class CheckingService:
             pass  # a read-only data directory only costs speed
 
     # --- checking -----------------------------------------------------------
-    def check_files(self, paths: Iterable[Path], kind: str | None = None, org_type: str | None = None) -> CheckResult:
-        docs: list[ParsedDocument] = []
-        errors: list[dict] = []
-        for path in paths:
-            path = Path(path)
+    def read_files(self, paths: Iterable[Path], progress: FileProgress | None = None) -> tuple[Package, list[dict]]:
+        """Read the files of one filing: scans by OCR with their seals and signatures, packages
+        bundled into one file split into their materials. Unreadable files become errors."""
+        paths = [Path(p) for p in paths]
+        package, errors = Package(), []
+        for index, path in enumerate(paths):
+            def pages_done(done: int, total: int, index=index, path=path) -> None:
+                if progress is not None:
+                    progress(index, len(paths), path.name, done, total)
+
             try:
-                docs.append(read_document(path))
+                package.extend(self._read_file(path, pages_done))
             except LoadError as exc:
                 errors.append({"file": path.name, "message": exc.message})
             except Exception as exc:  # a loader bug must not stop the batch either
                 errors.append({"file": path.name, "message": f"无法读取文件 {path.name}：{exc} / Cannot read file {path.name}: {exc}"})
-        return self.check_documents(docs, kind=kind, org_type=org_type, errors=errors)
+        return package, errors
+
+    def _read_file(self, path: Path, progress: Callable[[int, int], None]) -> Package:
+        ocr = self.settings.ocr
+        marks = PageMarksCollector(ocr.low_confidence)
+        doc, loaded = load_document(path, ocr=ocr, progress=progress, on_page=marks)
+        scan = DocumentScan(loaded, marks.pages) if loaded.ocr_pages else None
+        return split_materials(doc, scan)
+
+    def check_files(self, paths: Iterable[Path], kind: str | None = None, org_type: str | None = None,
+                    progress: FileProgress | None = None) -> CheckResult:
+        """Check files as one filing. ``progress(file index, files, file name, pages done, pages)``
+        is called while each file is read (OCR of a scan takes seconds a page)."""
+        package, errors = self.read_files(paths, progress)
+        return self.check_documents(package.documents, kind=kind, org_type=org_type, errors=errors, package=package)
 
     def check_text(self, text: str, name: str = "材料.txt", kind: str | None = None,
                    org_type: str | None = None) -> CheckResult:
         return self.check_documents([parse_text(name, text)], kind=kind, org_type=org_type)
 
     def check_documents(self, docs: list[ParsedDocument], kind: str | None = None, org_type: str | None = None,
-                        errors: list[dict] | None = None) -> CheckResult:
+                        errors: list[dict] | None = None, package: Package | None = None) -> CheckResult:
         kind = normalize_kind(kind)
         org_type = normalize_org_type(org_type)
         docs = _unique_names(docs)
@@ -105,8 +129,12 @@ class CheckingService:
         else:
             factory = self._embeddings_once if self._embeddings_factory is not None else None
             engine = CheckEngine(self.rulebook, factory, self.semantic_threshold, self._description_cache)
-            result = engine.check(docs, kind=kind, org_type=org_type)
+            result = engine.check(docs, kind=kind, org_type=org_type, package=package)
             self._save_description_vectors()
+        if package is not None:
+            result.files = list(dict.fromkeys(m.file for m in package.materials))
+            result.notes.extend(_package_notes(package))
+            result.scans = [(m.file, marks) for m in _whole_files(package) for _, marks in sorted(m.scan.marks.items())]
         result.errors.extend(errors or [])
         return result
 
@@ -116,6 +144,26 @@ class CheckingService:
 
     def write_docx(self, result: CheckResult, path: Path) -> Path:
         return write_docx(result, path)
+
+
+def _package_notes(package: Package) -> list[str]:
+    """Say how bundled files were split, so that staff can follow the findings' locations."""
+    by_file: dict[str, list[str]] = {}
+    for m in package.materials:
+        if m.doc.name != m.file:
+            by_file.setdefault(m.file, []).append(" ".join(x for x in (m.marker, m.title) if x) or m.doc.name)
+    return [f"文件“{file}”合订了{len(parts)}份材料，已按各份材料分别审查：{'；'.join(parts)}"
+            for file, parts in by_file.items()]
+
+
+def _whole_files(package: Package):
+    """One material per scanned file (the materials of a bundle share their file's scan)."""
+    seen, out = set(), []
+    for m in package.materials:
+        if m.scan is not None and m.file not in seen:
+            seen.add(m.file)
+            out.append(m)
+    return out
 
 
 def normalize_kind(kind: str | None) -> str | None:

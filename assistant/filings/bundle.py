@@ -19,20 +19,27 @@ Independent of the checker: input is text + pages, output plain dataclasses.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.text.numerals import parse_chinese_number
 
 NUMERAL = r"[零〇一二三四五六七八九十百\d]{1,4}"
-# "附件一", "附件 1", "附件1：章程", "# 附件二 会员名单"; not "附件：1. …" (a list of attachments)
-ATTACHMENT_RE = re.compile(rf"^(附\s*件\s*({NUMERAL}))(?![\d.．、])(?:\s*[:：、.．\-—]\s*|\s+|$)(.*)$")
-MATERIAL_RE = re.compile(rf"^(材料\s*(?:之\s*)?({NUMERAL}))(?![\d.．、])(?:\s*[:：、.．\-—]\s*|\s+|$)(.*)$")
+# A marker's number: Chinese numerals, or figures not followed by more figures or a list dot
+# ("附件1.2" is a cross-reference). OCR drops the blank after a Chinese numeral ("附件一设立登记申请书").
+_MARKER_NUMBER = r"(?:[零〇一二三四五六七八九十百]{1,4}(?!览)|\d{1,3}(?![\d.．、]))"
+# "附件一", "附件 1", "附件1：章程", "# 附件二 会员名单", "附件三验资证明"; not "附件：1. …" (a list of attachments)
+ATTACHMENT_RE = re.compile(rf"^(附\s*件\s*({_MARKER_NUMBER}))(?:\s*[:：、.．\-—]\s*|\s*)(.*)$")
+MATERIAL_RE = re.compile(rf"^(材料\s*(?:之\s*)?({_MARKER_NUMBER}))(?:\s*[:：、.．\-—]\s*|\s*)(.*)$")
 MAX_HEADING_CHARS = 50
+# A cover page has at most this many lines, none longer than this.
+COVER_LINES, COVER_LINE_CHARS = 10, 40
 # Words a material's title ends with (申请书, 章程, 验资报告 …), for headed sections and page starts.
 TITLE_ENDINGS = ("申请书", "申请表", "登记表", "备案表", "审批表", "核准表", "情况表", "信息表", "一览表", "对照表",
                  "章程", "章程草案", "决议", "纪要", "报告", "证明", "名单", "简历", "承诺书", "声明", "协议", "合同",
-                 "批复", "意见", "批准文件", "同意函", "函", "说明", "委托书", "证书", "清单", "目录", "明细表")
-TITLE_QUALIFIER = re.compile(r"[（(](?:摘要|节选|摘录|草案|复印件|副本|样本|修正案)[）)]$")
+                 "批复", "意见", "批准文件", "文件", "同意函", "函", "说明", "委托书", "证书", "清单", "目录", "明细表",
+                 "报告书", "意见书")
+TITLE_QUALIFIER = re.compile(r"\s*[（(](?:摘要|节选|摘录|草案|复印件|副本|样本|修正案)[^）)]{0,12}[）)]$")
 # A part titled like this only summarises the material.
 SUMMARY_TITLE = re.compile(r"摘要|节选|摘录|要点")
 # … and one saying this has its full text elsewhere.
@@ -56,6 +63,7 @@ class BundlePart:
     is_front: bool = False  # the text before the first marker
     is_checklist: bool = False  # the part is (essentially) the 材料清单
     substantial: bool = True  # more than a title line or two (a cover page is not a material)
+    is_cover: bool = False  # front matter of short lines only: a cover page (名称、材料名称、报送日期)
     is_summary: bool = False  # a summary, full text elsewhere: do not check it as the material
     summary_reason: str = ""  # the words that say so ("另册附后", "章程（摘要）")
 
@@ -117,7 +125,8 @@ class Bundle:
     @property
     def materials(self) -> list[BundlePart]:
         """The parts that are materials: not the checklist, not a front matter of a line or two."""
-        return [p for p in self.parts if not p.is_checklist and not (p.is_front and not p.substantial)]
+        return [p for p in self.parts
+                if not p.is_checklist and not p.is_cover and not (p.is_front and not p.substantial)]
 
     @property
     def is_bundle(self) -> bool:
@@ -330,9 +339,13 @@ def name_similarity(a: str, b: str) -> float:
     return 2 * len(x & y) / (len(x) + len(y))
 
 
-def compare_checklist(items: list[ChecklistItem], parts: list[BundlePart], threshold: float = 0.5) -> ChecklistComparison:
-    """Listed items against the parts present, one-to-one by name."""
-    candidates = sorted(((name_similarity(item.name, part.title), i, k)
+def compare_checklist(items: list[ChecklistItem], parts: list[BundlePart], threshold: float = 0.5,
+                      similarity: Callable[[ChecklistItem, BundlePart], float] | None = None) -> ChecklistComparison:
+    """Listed items against the parts present, one-to-one, best pairs first. ``similarity``
+    scores a pair (0..1; default: how well the names agree); a caller that knows which
+    required material each name is (the rulebook) can say so."""
+    score_of = similarity or (lambda item, part: name_similarity(item.name, part.title))
+    candidates = sorted(((score_of(item, part), i, k)
                          for i, item in enumerate(items) for k, part in enumerate(parts) if part.title),
                         reverse=True)
     matched, used_items, used_parts = [], set(), set()
@@ -381,6 +394,12 @@ def _choose_markers(lines: list[_Line], pages: list[tuple[int, int]]) -> tuple[s
     return "none", []
 
 
+def _cover_like(lines: list[str]) -> bool:
+    """A cover page: a few short lines (名称, 材料名称, 申请单位, 日期), no sentences."""
+    return 0 < len(lines) <= COVER_LINES and all(len(t) <= COVER_LINE_CHARS and not re.search(r"[。；;！？]", t)
+                                                  for t in lines)
+
+
 def _form_feed_pages(text: str) -> list[tuple[int, int]]:
     """Pages of a text whose page breaks are form feeds (text exports of multi-page documents)."""
     if "\f" not in text:
@@ -423,6 +442,7 @@ def split_bundle(text: str, pages: list[tuple[int, int]] | None = None) -> Bundl
                           last_page=_page_at(pages, max(start, end - 1)) if pages else 0,
                           first_lines=after_title[:3], is_front=marker is None and bool(markers),
                           substantial=len(body_lines) > 2 or sum(len(t) for t in body_lines) > 80,
+                          is_cover=marker is None and bool(markers) and _cover_like(body_lines),
                           is_summary=bool(reason), summary_reason=reason)
         parts.append(part)
 
@@ -433,8 +453,9 @@ def split_bundle(text: str, pages: list[tuple[int, int]] | None = None) -> Bundl
                 rest = [ln for ln in _lines(part.text_of(text))
                         if ln.text and not any(item.start - part.start <= ln.start < item.end - part.start
                                                for item in inside)]
-                # the checklist's own title, header row and a line or two besides it
-                part.is_checklist = len(rest) <= 4 and sum(len(ln.text) for ln in rest) <= 120
+                # the checklist's own title, header row and a line or two besides it, or a cover page
+                part.is_checklist = ((len(rest) <= 4 and sum(len(ln.text) for ln in rest) <= 120)
+                                     or (part.is_front and _cover_like([ln.text for ln in rest])))
     bundle = Bundle(parts=parts, split_by=split_by, checklist=checklist)
     if checklist:
         bundle.comparison = compare_checklist(checklist, bundle.materials)

@@ -9,7 +9,8 @@ page, each recognised line keeping its page, box and confidence
 (``LoadedFile.ocr_pages`` / ``ocr_lines``). Every failure is a ``LoadError``
 whose message names the file, the problem and what to do, in Chinese and
 English; callers decide whether to stop or carry on. ``read_document`` loads a
-file as the verbatim ``ParsedDocument`` that checkers quote from.
+file as the verbatim ``ParsedDocument`` that checkers quote from (``load_document``
+also returns the loaded file, for its OCR lines).
 """
 
 from __future__ import annotations
@@ -264,11 +265,12 @@ def _load_pdf(path: Path, data: bytes, settings: "OCRSettings", progress: Progre
     if progress and done:
         progress(done, total)
     if scanned:
-        from assistant.kb.ocr import render_pdf_pages
+        from assistant.kb.ocr import pdf_page_colours, render_pdf_pages
 
         try:
+            colours = pdf_page_colours(data, scanned)
             for number, image in render_pdf_pages(data, settings.dpi, scanned):
-                read[number], straight = engine.run(image, page=number, dpi=settings.dpi)
+                read[number], straight = engine.run(image, page=number, dpi=settings.dpi, colour=colours.get(number))
                 if on_page is not None:
                     on_page(read[number], straight)
                 done += 1
@@ -311,8 +313,8 @@ def _load_image(path: Path, data: bytes, settings: "OCRSettings", progress: Prog
                         "switch OCR on, or upload a PDF/Word version with selectable text")
     try:
         page_texts = []
-        for number, (image, dpi) in enumerate(image_frames(data), start=1):
-            page, straight = engine.run(image, page=number, dpi=dpi or settings.dpi)
+        for number, (image, dpi, colour) in enumerate(image_frames(data), start=1):
+            page, straight = engine.run(image, page=number, dpi=dpi or settings.dpi, colour=colour)
             if on_page is not None:
                 on_page(page, straight)
             page_texts.append((number, page.text, page))
@@ -479,15 +481,32 @@ def load_file(path: Path | str, ocr: "OCRSettings | None" = None, progress: Prog
     return loaded
 
 
-def read_document(path: Path | str) -> ParsedDocument:
-    """Load a file and read it as a ``ParsedDocument`` (verbatim text, located headings).
+def load_document(path: Path | str, ocr: "OCRSettings | None" = None, progress: ProgressCallback | None = None,
+                  on_page: PageCallback | None = None) -> tuple[ParsedDocument, LoadedFile]:
+    """Load a file as a ``ParsedDocument`` (verbatim text, located headings), with the
+    ``LoadedFile`` it came from, whose OCR lines are placed in the document's text.
 
     PDF text is repaired first: NULs some writers leave are dropped, and lines the
-    page layout wrapped are re-joined. Raises ``LoadError`` like ``load_file``.
+    page layout wrapped are re-joined, except on pages read by OCR (their text comes
+    in paragraphs already). Arguments and errors as for ``load_file``.
     """
     path = Path(path)
-    loaded = load_file(path)
-    text, pages = drop_nuls(loaded.text, list(loaded.pages))
+    loaded = load_file(path, ocr=ocr, progress=progress, on_page=on_page)
+    old_pages = list(loaded.pages)
+    text, pages = drop_nuls(loaded.text, old_pages)
     if pages:
-        text, pages = unwrap_pdf_lines(text, pages)
-    return parse_text(path.name, text, pages, loaded.tables)
+        text, pages = unwrap_pdf_lines(text, pages, keep_pages=[page.number for page in loaded.ocr_pages])
+    if loaded.ocr_pages:
+        # OCR'd pages are unchanged inside; they only move with the text before them.
+        shift = {number: new - old for (number, old), (_, new) in zip(old_pages, pages)}
+        moved = [replace(page, lines=[replace(line, start=line.start + shift[page.number],
+                                              end=line.end + shift[page.number]) for line in page.lines])
+                 for page in loaded.ocr_pages]
+        loaded = replace(loaded, text=text, pages=pages, ocr_pages=moved)
+    return parse_text(path.name, text, pages, loaded.tables), loaded
+
+
+def read_document(path: Path | str, ocr: "OCRSettings | None" = None, progress: ProgressCallback | None = None,
+                  on_page: PageCallback | None = None) -> ParsedDocument:
+    """``load_document`` without the loaded file."""
+    return load_document(path, ocr=ocr, progress=progress, on_page=on_page)[0]

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from assistant.kb.ocr_ink import has_colour, read_through_stamps, without_large_strokes, without_light_ink
 from assistant.kb.ocr_layout import OcrLine, TextBox, layout_page
 
 if TYPE_CHECKING:
@@ -50,6 +51,12 @@ ORIENTATION_SAMPLE = 12
 LONG_BOX = 2.5
 # Skew below this many degrees is left alone (rotating costs time and blurs a little).
 MIN_SKEW = 0.2
+# A box this many times taller than the page's usual line may hold pen strokes as well as
+# print; it is read again without them (printed characters are CHAR_SHARE of
+# a line box's height; the cleaned crop is padded by STROKE_PAD pixels for detection).
+TALL_BOX = 1.5
+CHAR_SHARE = 0.7
+STROKE_PAD = 16
 
 
 class OcrUnavailable(RuntimeError):
@@ -69,6 +76,9 @@ class OcrPage:
     text: str
     lines: list[OcrLine] = field(default_factory=list)
     tables: list[list[list[str]]] = field(default_factory=list)
+    # Whether the scan was stored in colour (False: a grey or black-and-white image, on which a
+    # red seal cannot be told from print; None: not known). Set by the loader from the file.
+    colour: bool | None = None
 
     @property
     def mean_confidence(self) -> float:
@@ -316,43 +326,94 @@ class OcrEngine:
         return float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
     # -- one page ------------------------------------------------------------------
-    def run(self, image: np.ndarray, page: int = 1, dpi: int | None = None) -> tuple[OcrPage, np.ndarray]:
-        """Read one page (RGB uint8 array). Returns the page and its straightened image."""
+    def run(self, image: np.ndarray, page: int = 1, dpi: int | None = None,
+            colour: bool | None = None) -> tuple[OcrPage, np.ndarray]:
+        """Read one page (RGB uint8 array). ``colour``: whether the file stored the page in colour
+        (None: not known; judged from the pixels). Returns the page and its straightened image."""
         with self._lock:
-            return self._run(np.ascontiguousarray(image), page, dpi or self.settings.dpi)
+            return self._run(np.ascontiguousarray(image), page, dpi or self.settings.dpi, colour)
 
-    def _run(self, image: np.ndarray, page: int, dpi: int) -> tuple[OcrPage, np.ndarray]:
+    def _run(self, image: np.ndarray, page: int, dpi: int, colour: bool | None = None) -> tuple[OcrPage, np.ndarray]:
         import cv2
 
-        quads = self.detect(image)
+        # Text is read from a copy with the stamps faded out; the page handed back (and on to
+        # seal and signature detection) is the scan itself, turned and levelled the same way.
+        in_colour = has_colour(image) if colour is None else colour
+        scanned, reading = image, read_through_stamps(image, colour=in_colour)
+        quads = self.detect(reading)
         rotation, skew = 0, 0.0
         if quads and self.settings.straighten:
-            rotation = self.orientation(image, quads)
+            rotation = self.orientation(reading, quads)
             if rotation:
-                image = rotate_right_angle(image, rotation)
-                quads = self.detect(image)
+                scanned, reading = rotate_right_angle(scanned, rotation), rotate_right_angle(reading, rotation)
+                quads = self.detect(reading)
             angle = self.skew_angle(quads)
             if MIN_SKEW <= abs(angle) <= self.settings.max_skew:
                 # Rotating the page by the measured angle levels its lines; the boxes are
                 # moved with it instead of detecting again.
-                height, width = image.shape[:2]
+                height, width = reading.shape[:2]
                 matrix = _skew_matrix(width, height, -angle)
-                image = deskew(image, -angle)
+                scanned, reading = deskew(scanned, -angle), deskew(reading, -angle)
                 quads = [_order_quad(cv2.transform(q[None], matrix)[0]) for q in quads]
                 skew = -angle
-        height, width = image.shape[:2]
+        height, width = reading.shape[:2]
         boxes = []
-        if quads:
-            results = self.recognise([_crop(image, quad) for quad in quads])
-            for quad, (text, score) in zip(quads, results):
-                if text.strip() and score >= self.settings.min_confidence:
-                    xs, ys = quad[:, 0], quad[:, 1]
-                    boxes.append(TextBox(float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()),
-                                         text.strip(), score))
+        for quad, text, score in self._read_boxes(reading, quads):
+            if text.strip() and score >= self.settings.min_confidence:
+                xs, ys = quad[:, 0], quad[:, 1]
+                boxes.append(TextBox(float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()),
+                                     text.strip(), score))
         layout = layout_page(boxes, page, self.settings.low_confidence)
         ocr_page = OcrPage(number=page, width=width, height=height, dpi=dpi, rotation=rotation,
-                           skew=round(skew, 3), text=layout.text, lines=layout.lines, tables=layout.tables)
-        return ocr_page, image
+                           skew=round(skew, 3), text=layout.text, lines=layout.lines, tables=layout.tables,
+                           colour=colour)
+        return ocr_page, scanned
+
+    def _read_boxes(self, image: np.ndarray, quads: list[np.ndarray]) -> list[tuple[np.ndarray, str, float]]:
+        """(quad, text, confidence) for each box; a box much taller than the page's lines is read
+        again without its pen strokes (a signature across its label), and the surer reading kept."""
+        results = self.recognise([_crop(image, quad) for quad in quads]) if quads else []
+        line_heights = [h for w, h in map(_quad_sides, quads) if w >= LONG_BOX * h]
+        usual = float(np.median(line_heights)) if line_heights else 0.0
+        out = []
+        for quad, (text, score) in zip(quads, results):
+            height = _quad_sides(quad)[1]
+            if usual and height > TALL_BOX * usual:
+                again = self._read_without_strokes(image, quad, usual)
+                if again is not None and _mean_score(again) > score:
+                    out.extend(again)
+                    continue
+            out.append((quad, text, score))
+        return out
+
+    def _read_without_strokes(self, image: np.ndarray, quad: np.ndarray,
+                              line_height: float) -> list[tuple[np.ndarray, str, float]] | None:
+        """The box read without pen strokes, and also without light ink (a grey copy's seal over
+        the print, which no colour tells apart): the surer of the two readings, or None."""
+        x0, y0 = int(quad[:, 0].min()), int(quad[:, 1].min())
+        x1, y1 = int(quad[:, 0].max()) + 1, int(quad[:, 1].max()) + 1
+        # A printed character is about two thirds of its detected box's height.
+        cleaned, strokes = without_large_strokes(image[y0:y1, x0:x1], CHAR_SHARE * line_height)
+        if not strokes:
+            return None
+        readings = [self._read_crop(crop, x0, y0) for crop in (cleaned, without_light_ink(cleaned))]
+        return max(readings, key=_mean_score)
+
+    def _read_crop(self, crop: np.ndarray, x0: int, y0: int) -> list[tuple[np.ndarray, str, float]]:
+        pad = STROKE_PAD
+        padded = np.ascontiguousarray(np.pad(crop, ((pad, pad), (pad, pad), (0, 0)), mode="edge"))
+        inner = self.detect(padded)
+        if not inner:
+            return []
+        read = self.recognise([_crop(padded, q) for q in inner])
+        offset = np.array([x0 - pad, y0 - pad], dtype=np.float32)
+        return [(q + offset, text, score) for q, (text, score) in zip(inner, read)]
+
+
+def _mean_score(read: list[tuple[np.ndarray, str, float]]) -> float:
+    """Confidence of a reading weighted by its length (an empty reading scores 0)."""
+    total = sum(len(text) for _, text, _ in read)
+    return sum(len(text) * score for _, text, score in read) / total if total else 0.0
 
 
 @lru_cache(maxsize=2)
@@ -399,6 +460,31 @@ def pdf_pages_with_images(data: bytes, pages: list[int]) -> set[int]:
         document.close()
 
 
+def pdf_page_colours(data: bytes, pages: list[int]) -> dict[int, bool | None]:
+    """For each 1-based page: do its images carry colour (RGB, CMYK: True), or are they all grey or
+    black-and-white (False)? None for a page without images."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    grey_spaces = {pdfium_c.FPDF_COLORSPACE_DEVICEGRAY, pdfium_c.FPDF_COLORSPACE_CALGRAY}
+    document = pdfium.PdfDocument(data)
+    try:
+        found: dict[int, bool | None] = {}
+        for number in pages:
+            page = document[number - 1]
+            try:
+                spaces = []
+                for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+                    meta = image.get_metadata()
+                    spaces.append(meta.colorspace not in grey_spaces and meta.bits_per_pixel >= 24)
+                found[number] = any(spaces) if spaces else None
+            finally:
+                page.close()
+        return found
+    finally:
+        document.close()
+
+
 def render_pdf_pages(data: bytes, dpi: int, pages: list[int] | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """(1-based page number, RGB image) for the given pages (all when None), one at a time."""
     import pypdfium2 as pdfium
@@ -417,15 +503,20 @@ def render_pdf_pages(data: bytes, dpi: int, pages: list[int] | None = None) -> I
         document.close()
 
 
-def image_frames(data: bytes) -> Iterator[tuple[np.ndarray, int | None]]:
-    """(RGB image, dpi recorded in the file or None) for each frame (multi-page TIFF)."""
+# Image modes that hold no colour (grey, black-and-white).
+GREY_MODES = {"1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "F"}
+
+
+def image_frames(data: bytes) -> Iterator[tuple[np.ndarray, int | None, bool]]:
+    """(RGB image, dpi recorded in the file or None, stored in colour) for each frame (multi-page TIFF)."""
     from PIL import Image, ImageOps, ImageSequence
 
     with Image.open(io.BytesIO(data)) as picture:
         for frame in ImageSequence.Iterator(picture):
             dpi = frame.info.get("dpi")
             upright = ImageOps.exif_transpose(frame)  # photos taken sideways carry an EXIF turn
-            yield np.asarray(upright.convert("RGB")), int(round(float(dpi[0]))) if dpi and dpi[0] else None
+            yield (np.asarray(upright.convert("RGB")), int(round(float(dpi[0]))) if dpi and dpi[0] else None,
+                   frame.mode not in GREY_MODES)
 
 
 def image_frame_count(data: bytes) -> int:

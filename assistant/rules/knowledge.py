@@ -25,7 +25,8 @@ from assistant.rules.rulebook import (
 
 _TYPE_LABELS = {
     "presence": "必备事项", "material": "必交材料", "threshold": "数额限值",
-    "name": "名称规则", "signature": "签字盖章", "consistency": "材料一致性", "indicator": "风险指标",
+    "name": "名称规则", "signature": "签字盖章", "consistency": "材料一致性",
+    "checklist": "材料清单", "summary": "摘要与全文", "indicator": "风险指标",
 }
 _SCOPE_LABELS = {"charter": "章程文本", "filing": "申请材料", "package": "多份材料之间",
                  "registry": "登记信息、年度工作报告和行政处罚记录"}
@@ -72,7 +73,13 @@ def _requirement_text(rule: Rule, book: Rulebook) -> str:
     if rule.type == "consistency":
         return "各份材料所载内容必须一致"
     if rule.type == "signature":
+        if detect.get("material"):
+            return "该材料须加盖相应单位的印章（扫描件上核对印章）"
         return "须有相应的签字或盖章栏并完成签章"
+    if rule.type == "checklist":
+        return "材料清单所列材料须与实际所附材料一致"
+    if rule.type == "summary":
+        return "只附摘要的材料须另行提交全文，全文方可审查"
     if rule.type == "indicator":
         actions = "、".join(detect.get("actions") or ())
         return f"出现上述情形的，列为风险线索；处理方式：{actions}" if actions else "出现上述情形的，列为风险线索"

@@ -44,7 +44,8 @@ LAW_FILE = "_law.yaml"
 
 # Rule types and scopes the loader accepts. The filing checker runs the scopes in CHECKER_SCOPES;
 # a new consumer (e.g. risk screening over a registry) adds its own type and scope here.
-RULE_TYPES = ("presence", "material", "threshold", "name", "signature", "consistency", "indicator")
+RULE_TYPES = ("presence", "material", "threshold", "name", "signature", "consistency", "checklist", "summary",
+              "indicator")
 CHECKER_SCOPES = ("charter", "filing", "package")
 # Risk screening (assistant/risk) runs the "indicator" rules of the "registry" scope: registry exports,
 # annual figures and penalty records rather than the text of a filing.

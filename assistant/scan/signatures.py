@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from assistant.kb.ocr import OcrPage
 
 # A label, not prose: "（签字）", "（签字、盖章）：", "签名：", "签字" ending its run. "由法定代表人签字。" is not.
-SIGNATURE_LABEL = re.compile(r"[（(]\s*(?:签字|签名|签章)[^）)]{0,6}[）)]\s*[:：]?"
+# In parentheses 签 and any character count ("（签宇）": OCR confuses 字 with look-alikes).
+SIGNATURE_LABEL = re.compile(r"[（(]\s*(?:签字|签名|签章|签[\u4e00-\u9fff])[^）)]{0,6}[）)]\s*[:：]?"
                              r"|(?:签字|签名|签章)(?:\s*[/、或]\s*盖章)?\s*(?:[:：]|$)")
 
 # Field geometry, in line heights.

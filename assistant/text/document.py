@@ -14,6 +14,7 @@ into paragraphs with heading paths — built by ``assistant.kb.structure``.)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.text.chars import fold
@@ -90,11 +91,7 @@ class ParsedDocument:
         return lo + 1
 
     def page_of(self, offset: int) -> int:
-        page = 0
-        for number, start in self.pages:
-            if start <= offset:
-                page = number
-        return page
+        return _page_at(self.pages, offset)
 
     def chapters(self) -> list[Heading]:
         return [h for h in self.headings if h.kind == "chapter"]
@@ -224,24 +221,39 @@ def drop_nuls(text: str, pages: list[tuple[int, int]]) -> tuple[str, list[tuple[
     return text.replace("\x00", ""), pages
 
 
+def _page_at(pages: list[tuple[int, int]], offset: int) -> int:
+    page = 0
+    for number, start in pages:
+        if start <= offset:
+            page = number
+    return page
+
+
 def _width(line: str) -> float:
     return sum(0.5 if ord(ch) < 128 else 1.0 for ch in line)
 
 
-def unwrap_pdf_lines(text: str, pages: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+def unwrap_pdf_lines(text: str, pages: list[tuple[int, int]],
+                     keep_pages: Iterable[int] = ()) -> tuple[str, list[tuple[int, int]]]:
     """Join the lines a PDF broke only because the page was full.
 
     Text extracted from a PDF has a line break wherever the layout wrapped, which
     would split phrases such as 终止动议 across lines. A line is a wrapped one when
     it is (nearly) as wide as the widest line on the page, or when it is a bare
     article label (第三条) whose text went to the next line; headings stay put.
+    Lines on ``keep_pages`` are left as they are (text recognised by OCR already
+    comes in paragraphs, and its line offsets must not move).
     """
     lines = text.split("\n")
-    widest = max((_width(line.strip()) for line in lines), default=0)
+    line_starts_old = [0]
+    for line in lines[:-1]:
+        line_starts_old.append(line_starts_old[-1] + len(line) + 1)
+    kept = set(keep_pages)
+    frozen = [_page_at(pages, start) in kept for start in line_starts_old] if kept else [False] * len(lines)
+    widest = max((_width(line.strip()) for line, fixed in zip(lines, frozen) if not fixed), default=0)
     out: list[str] = []
     offsets_old_to_new: list[int] = []  # new offset of each old line start
     position = 0
-    joined_previous = False
     for i, line in enumerate(lines):
         offsets_old_to_new.append(position)
         stripped = line.strip()
@@ -250,19 +262,14 @@ def unwrap_pdf_lines(text: str, pages: list[tuple[int, int]]) -> tuple[str, list
                             or CN_HEADING_LINE_RE.match(nxt) or PAREN_HEADING_LINE_RE.match(nxt) or ATTACHMENT_LINE_RE.match(nxt))
         wrapped = widest >= 20 and _width(stripped) >= widest - 2.5 and not stripped.endswith(("。", "：", ":"))
         bare_label = bool(RE_BARE_ARTICLE.fullmatch(stripped))
-        join = bool(nxt) and not starts_block and (wrapped or bare_label)
+        join = bool(nxt) and not starts_block and (wrapped or bare_label) and not frozen[i]
         piece = line + (" " if bare_label and join else "")
         out.append(piece if join else piece + "\n")
         position += len(out[-1])
-        joined_previous = join
-    del joined_previous
     new_text = "".join(out)
     if new_text.endswith("\n") and not text.endswith("\n"):
         new_text = new_text[:-1]
     # Map page starts (old offsets) to new offsets through the line they start on.
-    line_starts_old = [0]
-    for line in lines[:-1]:
-        line_starts_old.append(line_starts_old[-1] + len(line) + 1)
     new_pages = []
     for number, start in pages:
         index = max(i for i, ls in enumerate(line_starts_old) if ls <= start) if line_starts_old else 0

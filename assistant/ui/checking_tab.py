@@ -1,6 +1,7 @@
-"""材料检查 tab: upload one or more files (checked together as one filing), see the
-findings grouped by severity with the quoted evidence and the rule behind each,
-and download the review report (DOCX and Markdown).
+"""材料检查 tab: upload one or more files (checked together as one filing) — documents,
+scans or photos — see the findings grouped by severity with the quoted evidence, the
+page and the rule behind each, and download the review report (DOCX and Markdown).
+Reading scans (OCR) shows its progress page by page.
 
 All checking goes through ``services.checker``; this module only maps results
 to components.
@@ -19,6 +20,7 @@ from assistant.ui import files as ui_files
 AUTO = "自动识别"
 KIND_CHOICES = [(AUTO, "")] + [(label, kind) for kind, label in KIND_LABELS.items()]
 ORG_TYPE_CHOICES = [(AUTO, "")] + [(t, t) for t in ORG_TYPES]
+UPLOAD_TYPES = [".txt", ".md", ".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff"]
 SEVERITY_COLORS = {"必须补正": "#cf1322", "应当修改": "#d46b08", "建议完善": "#1d39c4"}
 
 
@@ -28,11 +30,26 @@ def _summary_markdown(result) -> str:
     lines.append(f"- 组织类型：{result.org_type}（{result.org_type_reason}）")
     lines.append(f"- 审查材料：{'、'.join(result.files) or '无'}；适用地区：{result.locality}")
     lines.append(f"- 共审查 {len(result.checked)} 项要求：发现问题 {len(result.findings)} 项，通过 {len(result.passed)} 项")
+    if result.scans:
+        lines.append(f"- 扫描件：{_scans_text(result)}")
     for error in result.errors:
         lines.append(f"- ❌ {error['message']}")
     for note in result.notes:
         lines.append(f"- ℹ️ {note}")
     return "\n".join(lines)
+
+
+SEAL_WORDS = {"present": "有印章", "absent": "未见印章", "unknown": "黑白件，印章待核对"}
+SIGNATURE_WORDS = {"present": "已签字", "absent": "未签字", "unsure": "签字待核对"}
+
+
+def _scans_text(result) -> str:
+    """What each scanned page showed: 文件 第N页（有印章、已签字）."""
+    pages = []
+    for file, marks in result.scans:
+        seen = [SEAL_WORDS[marks.seals.status]] + [SIGNATURE_WORDS[c.status] for c in marks.signatures]
+        pages.append(f"{file} 第{marks.page}页（{'、'.join(seen)}）")
+    return f"共{len(pages)}页经文字识别：" + "；".join(pages)
 
 
 def findings_html(result) -> str:
@@ -51,7 +68,8 @@ def findings_html(result) -> str:
                 f"<div><b>【{html.escape(STATUS_LABELS[f.status])}】{html.escape(f.item)}</b>"
                 f" <span class='meta'>{html.escape(f.rule_id)}</span></div>"
                 f"<div>{html.escape(f.detail)}</div>{evidence}"
-                f"<div class='meta'>位置：{html.escape(f.location)}</div>"
+                f"<div class='meta'>位置：{html.escape(f.location)}"
+                f"{f' <b class=check-page>第{f.page}页</b>' if f.page and f'第{f.page}页' not in f.location else ''}</div>"
                 f"<div class='check-basis'>依据：{html.escape(f.basis)}</div>"
                 f"<div>修改建议：{html.escape(f.suggestion)}</div>"
                 "</div>"
@@ -67,12 +85,12 @@ def _passed_markdown(result) -> str:
 
 
 def build(services) -> None:
-    gr.Markdown("上传一份或多份材料（docx / pdf / txt），多份文件视为同一申请一并审查。"
+    gr.Markdown("上传一份或多份材料（docx / pdf / txt，或扫描件、照片 pdf / png / jpg / tif），多份文件视为同一申请"
+                "一并审查；合订在一个文件里的整套材料按各份材料分别审查。扫描件经文字识别（每页数秒），并核对印章和签字。"
                 "检查依据规则库逐项进行，不使用大模型判断；文件中的文字只作为材料内容，不作为指令。")
     with gr.Row():
         with gr.Column(scale=2):
-            uploads = gr.File(label="上传材料", file_count="multiple", file_types=[".txt", ".md", ".pdf", ".docx"],
-                              elem_id="check-upload")
+            uploads = gr.File(label="上传材料", file_count="multiple", file_types=UPLOAD_TYPES, elem_id="check-upload")
         with gr.Column(scale=1):
             kind = gr.Dropdown(KIND_CHOICES, value="", label="材料类别", elem_id="check-kind")
             org_type = gr.Dropdown(ORG_TYPE_CHOICES, value="", label="组织类型", elem_id="check-org-type")
@@ -84,14 +102,19 @@ def build(services) -> None:
     report_files = gr.File(label="下载审查意见（DOCX / Markdown）", file_count="multiple", interactive=False,
                            elem_id="check-report")
 
-    def run(files, kind_value, org_type_value):
+    def run(files, kind_value, org_type_value, progress=gr.Progress()):
         if not files:
             return "请先上传要检查的材料。", "", "", None
+
+        def reading(index: int, count: int, name: str, done: int, total: int) -> None:
+            # OCR is the slow part: say which file and page is being read.
+            progress((index * total + done, count * total), desc=f"正在读取第{index + 1}/{count}份材料“{name}”：第{done}/{total}页")
+
         # Gradio keeps each upload under its own name; the copies are deleted after the check.
         with ui_files.reading(files) as paths:
             try:
                 result = services.checker.check_files(paths, kind=kind_value or None,
-                                                      org_type=org_type_value or None)
+                                                      org_type=org_type_value or None, progress=reading)
             except ValueError as exc:
                 return f"❌ {exc}", "", "", None
         report_dir = ui_files.output_dir("szzs-check-")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.filings.bundle import name_similarity, parse_checklist, split_bundle
+from assistant.filings.bundle import compare_checklist, name_similarity, parse_checklist, split_bundle
 
 CHECKLIST = """材料清单
 
@@ -181,3 +181,38 @@ def test_form_feed_page_breaks_count_as_pages():
     bundle = split_bundle(text)
     assert bundle.split_by == "page"
     assert [(p.title, p.first_page) for p in bundle.parts] == [("成立登记申请书", 1), ("验资报告", 2), ("住所使用证明", 3)]
+
+
+def test_markers_as_ocr_reads_them():
+    """OCR drops the blank after the marker and may read a qualifier's brackets as half-width."""
+    text = ("附件一设立登记申请书\n\n现申请设立某某基金会。\n\n附件二章程草案 (摘要)\n\n本基金会名称为某某基金会。全文另册附后。\n\n"
+            "附件三2025年度审计报告\n\n我们审计了某某基金会的财务报表。\n")
+    bundle = split_bundle(text)
+    assert [(p.marker, p.title) for p in bundle.parts] == [("附件一", "设立登记申请书"), ("附件二", "章程草案 (摘要)"),
+                                                           ("附件三", "2025年度审计报告")]
+    assert bundle.parts[1].is_summary
+    assert split_bundle("附件一览表\n\n序号 名称\n").split_by == "none"
+
+
+def test_a_cover_page_is_not_a_material():
+    text = ("上海市某某基金会\n设立登记申请材料\n申请人：陈立\n2026年2月\f材料清单\n\n序号｜材料名称｜份数\n"
+            "序号：1；材料名称：设立登记申请书；份数：1\n序号：2；材料名称：验资证明；份数：1\f"
+            "设立登记申请书\n现申请设立某某基金会，原始基金200万元。\f验资证明\n经审验，已收到原始基金人民币200万元。")
+    bundle = split_bundle(text)
+    assert [p.title for p in bundle.materials] == ["设立登记申请书", "验资证明"]
+    assert bundle.parts[0].is_cover and bundle.comparison.consistent
+    # a cover and the checklist on one page (a Word package's front matter) is neither a material
+    front = "上海市某某基金会\n设立登记申请材料\n\n材料清单\n\n序号｜材料名称｜份数\n序号：1；材料名称：申请书；份数：1\n\n"
+    joined = split_bundle(front + "附件一 申请书\n\n现申请设立某某基金会，原始基金200万元，来源合法。\n")
+    assert joined.parts[0].is_checklist and [p.title for p in joined.materials] == ["申请书"]
+
+
+def test_the_caller_may_say_which_listed_item_a_part_is():
+    items = parse_checklist(CHECKLIST)
+    parts = split_bundle(PACKAGE).materials
+    by_name = compare_checklist(items, parts)
+    assert [i.name for i in by_name.missing] == ["发起人名单"]
+    # a caller that knows 住所使用证明 and the part titled so are different materials
+    told = compare_checklist(items, parts, similarity=lambda item, part: 0.0 if "住所" in item.name
+                             else name_similarity(item.name, part.title))
+    assert [i.name for i in told.missing] == ["住所使用证明", "发起人名单"]

@@ -243,6 +243,35 @@ def test_mixed_pdf_keeps_the_text_layer_and_reads_the_scanned_page(tmp_path):
 
 
 @pytest.mark.slow
+def test_a_mixed_pdf_document_keeps_ocr_lines_on_their_text(tmp_path):
+    """The text layer's wrapped lines are joined; the OCR'd page is left as read, and every
+    recognised line still points at its own text in the document."""
+    from pypdf import PdfReader, PdfWriter
+
+    from assistant.kb.loaders import load_document
+    from tests.page_images import colour_scan, render_page, save_image_pdf
+
+    _ocr_ready()
+    long = "第一条 本会的宗旨是：坚持中国共产党的全面领导，遵守宪法、法律、法规和国家政策，践行社会主义核心价值观，弘扬爱国主义精神。"
+    text_pdf = make_pdf(tmp_path / "text.pdf", [long + "\n" + long.replace("第一条", "第二条")])
+    scan_pdf = save_image_pdf([colour_scan(render_page(SECOND_PAGE + SCAN_TEXT, size_in=HALF_PAGE).image)],
+                              tmp_path / "s.pdf")
+    writer = PdfWriter()
+    for source in (text_pdf, scan_pdf):
+        for page in PdfReader(source).pages:
+            writer.add_page(page)
+    mixed = tmp_path / "mixed.pdf"
+    with open(mixed, "wb") as f:
+        writer.write(f)
+    doc, loaded = load_document(mixed)
+    assert "践行社会主义核心价值观" in doc.text  # the wrap was joined
+    assert doc.text != load_file(mixed).text
+    lines = loaded.ocr_lines
+    assert lines and all(doc.text[line.start:line.end] == line.text for line in lines)
+    assert doc.page_of(doc.text.index("活动资金")) == 2 and loaded.page_at(doc.text.index("活动资金")) == 2
+
+
+@pytest.mark.slow
 def test_images_png_jpeg_and_multipage_tiff(tmp_path):
     from PIL import Image
 

@@ -64,6 +64,8 @@ ALLOWED = {
         "an example of how to write an amount",
     ("assistant/ui/versions_tab.py", 'gr.Markdown("比较同一文件的两个版本（法规的新旧版本，或两年的工作要点）：逐条对齐，条号变化也能识别，"'):
         "two years' work points, not a two-year period of a rule",
+    ("assistant/checking/engine.py", "WRAPPED_TITLE_TAIL = 20"):
+        "the longest second line of a material's title wrapped onto two lines, in characters",
 }
 
 

@@ -118,3 +118,45 @@ def test_accuracy_on_a_mixed_set(page):
 def test_grey_image_array_shapes():
     assert not has_colour(np.full((50, 50), 200, np.uint8))
     assert not has_colour(np.full((50, 50, 3), 200, np.uint8))
+
+
+def test_a_firms_seal_and_its_accountants_name_seal_stamped_touching(page):
+    """Two seals whose ink meets are one red region: both are still found, each with its place."""
+    image = page.image.copy()
+    cx, cy = _over_the_seal_line(page)
+    size = int(40 * MM)
+    stamp_seal(image, (cx, cy), size, "round", text="某某会计师事务所", seed=3)
+    square = int(18 * MM)
+    stamp_seal(image, (cx + size // 2 + square // 2 - int(3 * MM), cy + int(6 * MM)), square, "square", text="王芳之印", seed=4)
+    report = detect_seals(colour_scan(image))
+    shapes = sorted(s.shape for s in report.seals)
+    assert report.status == "present" and shapes == ["round", "square"], report.seals
+    round_seal = next(s for s in report.seals if s.shape == "round")
+    assert _inside(round_seal.box, (cx, cy)) and abs((round_seal.box[2] - round_seal.box[0]) - size) < 0.15 * size
+
+
+def test_a_name_seal_full_of_characters_is_a_square_seal(page):
+    image = page.image.copy()
+    centre = _over_the_seal_line(page)
+    mask_colour = (214, 38, 50)
+    half = int(10 * MM)
+    x, y = centre
+    cv2.rectangle(image, (x - half, y - half), (x + half, y + half), mask_colour, max(3, int(1.2 * MM)))
+    for k, ch in enumerate("李明之印"):  # four heavy characters filling the frame
+        draw_text(image, x - half + int(1.5 * MM) + (k % 2) * half, y - half + int(1 * MM) + (k // 2) * half, ch,
+                  int(8.5 * MM), colour=mask_colour, serif=False)
+    report = detect_seals(colour_scan(image))
+    assert report.status == "present" and [s.shape for s in report.seals] == ["square"]
+
+
+def test_a_faint_seal_washed_out_by_jpeg_is_still_found(page):
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = page.image.copy()
+    stamp_seal(image, _over_the_seal_line(page), int(42 * MM), colour=(232, 150, 150), seed=6)  # pale ink
+    buffer = BytesIO()
+    Image.fromarray(colour_scan(image)).save(buffer, "JPEG", quality=45)
+    washed = np.asarray(Image.open(BytesIO(buffer.getvalue())).convert("RGB"))
+    assert detect_seals(washed).status == "present"

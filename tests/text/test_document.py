@@ -57,3 +57,14 @@ def test_nul_characters_are_dropped_and_pages_follow():
     text, pages = drop_nuls("\x00第\x00一\x00页\n\x00第\x00二", [(1, 0), (2, 8)])
     assert text == "第一页\n第二"
     assert text[pages[1][1]:] == "第二"
+
+
+def test_lines_on_kept_pages_are_not_joined():
+    """Text OCR read comes in paragraphs already; joining its lines would move them."""
+    wrapped = "本会的宗旨是：坚持中国共产党的全面领导，遵守宪法、法律、法规和国家政策，践\n行社会主义核心价值观。"
+    text = wrapped + "\n\n" + wrapped
+    second = len(wrapped) + 2
+    unwrapped, pages = unwrap_pdf_lines(text, [(1, 0), (2, second)], keep_pages=[2])
+    assert unwrapped.startswith("本会的宗旨是：坚持中国共产党的全面领导，遵守宪法、法律、法规和国家政策，践行")
+    assert unwrapped[pages[1][1]:] == wrapped  # page 2 untouched, only moved with page 1
+    assert pages[1][1] == second - 1

@@ -59,3 +59,25 @@ def test_missing_item_is_shown_with_its_basis(ui_page, tmp_path):
     text = "\n".join(p.text for p in Document(str(target)).paragraphs)
     assert "终止程序和终止后资产的处理" in text
     assert "《社会团体登记管理条例》第十四条第（八）项" in text
+
+
+def test_scanned_pdf_shows_progress_and_a_page_located_finding(ui_page, tmp_path):
+    """A scan without a text layer: the tab reads it page by page (progress shown) and the
+    missing seal is reported on the page of the declaration."""
+    from tests.checking.scanned_report import scanned_report
+
+    sources = SOURCE.parent
+    scan = scanned_report(tmp_path, lambda name: (sources / name).read_text(encoding="utf-8"), seal=False)
+    page = ui_page
+    page.get_by_role("tab", name="材料检查").click()
+    page.locator("#check-upload input[type=file]").set_input_files(str(scan))
+    page.locator("#check-run").click()
+    page.get_by_text("正在读取").first.wait_for(timeout=60_000)  # the OCR progress, page by page
+
+    finding = page.locator("#check-findings .check-finding").first
+    finding.wait_for(timeout=180_000)
+    text = finding.inner_text()
+    assert "单位盖章" in text and "AR-SEAL" in text
+    assert "2025年度工作报告书.pdf" in text and "第2页" in text
+    summary = page.locator("#check-summary").inner_text()
+    assert "年度工作报告书" in summary and "共2页经文字识别" in summary and "第2页（未见印章、已签字）" in summary
