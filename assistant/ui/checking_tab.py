@@ -15,6 +15,7 @@ import gradio as gr
 from assistant.checking.report import STATUS_LABELS, conclusion, findings_by_severity
 from assistant.rules import KIND_LABELS, ORG_TYPES
 from assistant.ui import files as ui_files
+from assistant.ui import marks
 
 AUTO = "自动识别"
 KIND_CHOICES = [(AUTO, "")] + [(label, kind) for kind, label in KIND_LABELS.items()]
@@ -29,9 +30,9 @@ def _summary_markdown(result) -> str:
     lines.append(f"- 审查材料：{'、'.join(result.files) or '无'}；适用地区：{result.locality}")
     lines.append(f"- 共审查 {len(result.checked)} 项要求：发现问题 {len(result.findings)} 项，通过 {len(result.passed)} 项")
     for error in result.errors:
-        lines.append(f"- ❌ {error['message']}")
+        lines.append(f"- {marks.ERROR}{error['message']}")
     for note in result.notes:
-        lines.append(f"- ℹ️ {note}")
+        lines.append(f"- {marks.NOTE}{note}")
     return "\n".join(lines)
 
 
@@ -63,7 +64,7 @@ def _passed_markdown(result) -> str:
     if not result.passed:
         return ""
     by_id = {r.id: r for r in result.checked}
-    return "\n".join(f"- ✅ {rid} {by_id[rid].item}" for rid in result.passed)
+    return "\n".join(f"- {marks.PASSED}{rid} {by_id[rid].item}" for rid in result.passed)
 
 
 def build(services) -> None:
@@ -93,7 +94,7 @@ def build(services) -> None:
                 result = services.checker.check_files(paths, kind=kind_value or None,
                                                       org_type=org_type_value or None)
             except ValueError as exc:
-                return f"❌ {exc}", "", "", None
+                return f"{marks.ERROR}{exc}", "", "", None
         report_dir = ui_files.output_dir("szzs-check-")
         docx_path = services.checker.write_docx(result, report_dir / "材料审查意见.docx")
         md_path = report_dir / "材料审查意见.md"

@@ -14,6 +14,7 @@ import gradio as gr
 from assistant.llm.backends import BACKEND_LABELS
 from assistant.qa.passages import Passage
 from assistant.qa.service import QAAnswer, QAStage
+from assistant.ui import marks
 from assistant.versions.asof import parse_date
 
 CURSOR = "▌"
@@ -89,7 +90,7 @@ def render_evidence(evidence) -> str:
 
 def backend_notice(backend: str) -> str:
     if backend == "none":
-        return ("⚠️ **当前未启用大模型**（后端 none）：回答是检索到的相关条文原文摘录，不做生成。"
+        return (f"{marks.CAUTION}**当前未启用大模型**（后端 none）：回答是检索到的相关条文原文摘录，不做生成。"
                 " / No LLM configured: answers are the retrieved passages.")
     return f"当前后端：**{BACKEND_LABELS.get(backend, backend)}**。回答只依据知识库中的文件，每处引用都经过原文核验。"
 
