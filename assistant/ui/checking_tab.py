@@ -16,6 +16,7 @@ from assistant.checking.report import STATUS_LABELS, conclusion, findings_by_sev
 from assistant.rules import KIND_LABELS, ORG_TYPES
 from assistant.ui import files as ui_files
 from assistant.ui import marks
+from assistant.ui.viewer_tab import basis_html
 
 AUTO = "自动识别"
 KIND_CHOICES = [(AUTO, "")] + [(label, kind) for kind, label in KIND_LABELS.items()]
@@ -36,8 +37,9 @@ def _summary_markdown(result) -> str:
     return "\n".join(lines)
 
 
-def findings_html(result) -> str:
-    """Findings grouped by severity; every quote is escaped (filings are untrusted text)."""
+def findings_html(result, basis_html=html.escape) -> str:
+    """Findings grouped by severity; every quote is escaped (filings are untrusted text).
+    ``basis_html``: a rule's basis as HTML (viewer_tab.basis_html links what is indexed)."""
     if not result.findings:
         return "<p class='check-none'>未发现需要补正的问题。</p>"
     parts = []
@@ -53,7 +55,7 @@ def findings_html(result) -> str:
                 f" <span class='meta'>{html.escape(f.rule_id)}</span></div>"
                 f"<div>{html.escape(f.detail)}</div>{evidence}"
                 f"<div class='meta'>位置：{html.escape(f.location)}</div>"
-                f"<div class='check-basis'>依据：{html.escape(f.basis)}</div>"
+                f"<div class='check-basis'>依据：{basis_html(f.basis)}</div>"
                 f"<div>修改建议：{html.escape(f.suggestion)}</div>"
                 "</div>"
             )
@@ -99,7 +101,8 @@ def build(services) -> None:
         docx_path = services.checker.write_docx(result, report_dir / "材料审查意见.docx")
         md_path = report_dir / "材料审查意见.md"
         md_path.write_text(services.checker.markdown(result), encoding="utf-8")
-        return _summary_markdown(result), findings_html(result), _passed_markdown(result), [str(docx_path), str(md_path)]
+        return (_summary_markdown(result), findings_html(result, lambda text: basis_html(services, text)),
+                _passed_markdown(result), [str(docx_path), str(md_path)])
 
     run_button.click(run, inputs=[uploads, kind, org_type], outputs=[summary, findings, passed, report_files],
                      api_name="check")

@@ -18,6 +18,9 @@ from assistant.kb.schema import DOC_TYPE_LABELS
 from assistant.ui import files, marks
 
 COLUMNS = ["标题", "文号", "发文机关", "日期", "类型", "状态", "施行日期", "失效日期", "版本链", "分块数", "来源"]
+# Shares of the table's width (1400 px screens): the title and the source are the long ones and
+# wrap (app.CSS breaks a long path anywhere) instead of being cut off.
+COLUMN_WIDTHS = ["17%", "10%", "10%", "7%", "6%", "7%", "7%", "7%", "9%", "5%", "15%"]
 
 
 def document_rows(services) -> list[list]:
@@ -46,7 +49,8 @@ def build(services) -> None:
     gr.Markdown("已入库的政策文件、法规与范本。上传 .txt / .md / .pdf / .docx 文件即可加入知识库；内容相同的文件会被跳过，"
                 "同名而内容不同的文件作为新文件加入。")
     table = gr.Dataframe(value=lambda: document_rows(services), headers=COLUMNS, interactive=False,
-                         label="已索引文件", elem_id="kb-documents", wrap=True)
+                         label="已索引文件", elem_id="kb-documents", wrap=True, column_widths=COLUMN_WIDTHS,
+                         show_search="search")
     with gr.Row():
         uploads = gr.File(label="上传文件", file_count="multiple", file_types=[".txt", ".md", ".pdf", ".docx"],
                           elem_id="kb-upload")
