@@ -38,7 +38,10 @@ mark {background: #ffe58f; padding: 0 2px;}
 .szzs-diff tr.removed td {background: rgba(245, 34, 45, 0.08);}
 #kb-documents td, #kb-documents th {overflow-wrap: anywhere; word-break: break-word;}
 .szzs-open {margin-left: 8px; font-size: 0.9em; white-space: nowrap;}
-#doc-view .szzs-doc-body {max-height: 70vh; overflow-y: auto; line-height: 1.8; padding-right: 8px;}
+#doc-view .szzs-doc-head {display: block; line-height: 1.6; padding-bottom: 8px; margin-bottom: 8px;
+                          border-bottom: 1px solid var(--border-color-primary);}
+#doc-view .szzs-doc-body {display: block; position: relative; max-height: 70vh; overflow-y: auto; line-height: 1.8;
+                          padding-right: 8px;}
 #doc-view .szzs-chunk {padding: 2px 8px; border-left: 3px solid transparent;}
 #doc-view .szzs-target {border-left-color: #faad14; background: rgba(250, 173, 20, 0.08);}
 .szzs-doc-missing {border: 1px solid #cf1322; border-radius: 8px; padding: 8px 12px; color: #a8071a;}

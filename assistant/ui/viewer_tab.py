@@ -10,6 +10,7 @@ page load goes through the app's own login like every other event.
 from __future__ import annotations
 
 import html
+import re
 from urllib.parse import urlencode
 
 import gradio as gr
@@ -18,8 +19,10 @@ from assistant.kb.documents import DocumentNotFound, ViewedDocument
 from assistant.kb.schema import DOC_TYPE_LABELS
 
 TAB_ID = "viewer_tab"
-SCROLL_TO_TARGET = ("() => { const t = document.querySelector('#doc-view .szzs-target');"
-                    " if (t) t.scrollIntoView({block: 'center'}); }")
+# Run after the event, but the new HTML reaches the page a moment later: scroll a few times.
+SCROLL_TO_TARGET = ("() => { for (const ms of [150, 500, 1200, 2500]) setTimeout(() => {"
+                    " const t = document.querySelector('#doc-view .szzs-target');"
+                    " if (t) t.scrollIntoView({block: 'center'}); }, ms); }")
 
 
 # --- links from the other tabs ------------------------------------------------------
@@ -57,7 +60,7 @@ def _chunk_html(text: str, quote: str) -> str:
                 + html.escape(text[start + len(quote):]))
     else:
         body = html.escape(text)
-    return body.replace("\n", "<br>")
+    return re.sub(r"\n+", "<br>", body)
 
 
 def document_html(doc: ViewedDocument) -> str:
