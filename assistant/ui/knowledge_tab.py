@@ -18,9 +18,9 @@ from assistant.kb.schema import DOC_TYPE_LABELS
 from assistant.ui import files, marks
 
 COLUMNS = ["标题", "文号", "发文机关", "日期", "类型", "状态", "施行日期", "失效日期", "版本链", "分块数", "来源"]
-# Shares of the table's width (1400 px screens): the title and the source are the long ones and
-# wrap (app.CSS breaks a long path anywhere) instead of being cut off.
-COLUMN_WIDTHS = ["16%", "10%", "10%", "8%", "6%", "7%", "8%", "8%", "8%", "5%", "14%"]
+# Widths for a 1400 px screen (narrower ones scroll the table sideways): the title and the source
+# are the long ones; they wrap (app.CSS breaks a long path anywhere) instead of being cut off.
+COLUMN_WIDTHS = ["208px", "130px", "130px", "104px", "78px", "91px", "104px", "104px", "104px", "65px", "182px"]
 
 
 def document_rows(services) -> list[list]:
