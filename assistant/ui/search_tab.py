@@ -4,6 +4,7 @@ with a plain-language relevance label, its source and section, and a link to the
 from __future__ import annotations
 
 import html
+import time
 
 import gradio as gr
 
@@ -17,11 +18,12 @@ STATUS_CHOICES = [("现行有效", "in_force"), ("已修订或已废止", "super
 RELEVANCE_CLASSES = {HIGH: "high", RELATED: "related"}
 
 
-def render_hits(hits: list[dict]) -> str:
+def render_hits(hits: list[dict], seconds: float | None = None) -> str:
     """Cards for hits carrying ``relevance`` and ``status`` (and ``doc_id`` / ``chunk_id`` for the link)."""
+    took = f"（用时 {seconds:.1f} 秒）" if seconds is not None else ""
     if not hits:
-        return "<p>没有找到相关内容。可以放宽筛选条件（文件类型、发文机关、日期、效力状态）再试。</p>"
-    cards = []
+        return f"<p>没有找到相关内容{took}。可以放宽筛选条件（文件类型、发文机关、日期、效力状态）再试。</p>"
+    cards = [f'<div class="meta szzs-took">找到 {len(hits)} 条{took}</div>']
     for i, hit in enumerate(hits, 1):
         label = hit.get("relevance", "")
         badge = (f'<span class="szzs-rel {RELEVANCE_CLASSES.get(label, "possible")}">{html.escape(label)}</span>'
@@ -78,6 +80,7 @@ def build(services) -> None:
         except ValueError as exc:
             return f"<p>{html.escape(str(exc))}</p>"
         iso = {name: d.isoformat() if d else None for name, d in parsed.items()}
+        started = time.perf_counter()
         docs = services.retriever.search(q, k=int(k), mode=mode, doc_type=doc_type or None,
                                          issuer=(issuer or "").strip() or None, date_from=iso["起始日期"],
                                          date_to=iso["截止日期"], as_of=iso["效力日期"], status=status_value or None)
@@ -87,7 +90,7 @@ def build(services) -> None:
             hit = hit_from_document(doc)
             hit.update(relevance=label, status=status_on(doc.metadata, as_of_int))
             hits.append(hit)
-        return render_hits(hits)
+        return render_hits(hits, time.perf_counter() - started)
 
     inputs = [query, k, mode, doc_type, issuer, date_from, date_to, as_of, status]  # status last: older API calls omit it
     button.click(search, inputs=inputs, outputs=results, api_name="search")

@@ -25,3 +25,4 @@ def test_a_hit_shows_its_relevance_in_words_and_no_score():
 def test_a_superseded_hit_is_marked_and_no_hits_suggest_wider_filters():
     assert "【已废止】" in render_hits([_hit(relevance="可能相关", status="已废止")])
     assert "放宽筛选条件" in render_hits([])
+    assert "找到 1 条（用时 0.4 秒）" in render_hits([_hit(relevance="相关")], seconds=0.42)
