@@ -18,12 +18,15 @@ STATUS_CHOICES = [("现行有效", "in_force"), ("已修订或已废止", "super
 RELEVANCE_CLASSES = {HIGH: "high", RELATED: "related"}
 
 
-def render_hits(hits: list[dict], seconds: float | None = None) -> str:
-    """Cards for hits carrying ``relevance`` and ``status`` (and ``doc_id`` / ``chunk_id`` for the link)."""
+def render_hits(hits: list[dict], seconds: float | None = None, searched: str = "") -> str:
+    """Cards for hits carrying ``relevance`` and ``status`` (and ``doc_id`` / ``chunk_id`` for the link);
+    ``searched``: the query and filters, said back above the hits."""
     took = f"（用时 {seconds:.1f} 秒）" if seconds is not None else ""
+    head = html.escape(searched + "：") if searched else ""
     if not hits:
-        return f"<p>没有找到相关内容{took}。可以放宽筛选条件（文件类型、发文机关、日期、效力状态）再试。</p>"
-    cards = [f'<div class="meta szzs-took">找到 {len(hits)} 条{took}</div>']
+        return (f'<p class="szzs-took">{head}没有找到相关内容{took}。'
+                "可以放宽筛选条件（文件类型、发文机关、日期、效力状态）再试。</p>")
+    cards = [f'<div class="meta szzs-took">{head}找到 {len(hits)} 条{took}</div>']
     for i, hit in enumerate(hits, 1):
         label = hit.get("relevance", "")
         badge = (f'<span class="szzs-rel {RELEVANCE_CLASSES.get(label, "possible")}">{html.escape(label)}</span>'
@@ -43,6 +46,15 @@ def render_hits(hits: list[dict], seconds: float | None = None) -> str:
             f'<div class="meta szzs-source">来源：{html.escape(hit["source"])}{link}</div></div>'
         )
     return "\n".join(cards)
+
+
+def searched_text(query: str, doc_type: str, issuer: str, date_from: str | None, date_to: str | None,
+                  status: str) -> str:
+    """“社会组织评估” · 政策文件 · 长宁区民政局 · 2026-01-01 至 … · 现行有效: what the hits answer."""
+    dates = f"{date_from or '…'} 至 {date_to or '…'}" if date_from or date_to else ""
+    parts = [f"“{query.strip()}”", DOC_TYPE_LABELS.get(doc_type or "", ""), (issuer or "").strip(), dates,
+             dict((key, label) for label, key in STATUS_CHOICES).get(status, "")]
+    return " · ".join(p for p in parts if p)
 
 
 def issuer_choices(services) -> list[str]:
@@ -90,7 +102,8 @@ def build(services) -> None:
             hit = hit_from_document(doc)
             hit.update(relevance=label, status=status_on(doc.metadata, as_of_int))
             hits.append(hit)
-        return render_hits(hits, time.perf_counter() - started)
+        return render_hits(hits, time.perf_counter() - started,
+                           searched_text(q, doc_type, issuer, iso["起始日期"], iso["截止日期"], status_value))
 
     inputs = [query, k, mode, doc_type, issuer, date_from, date_to, as_of, status]  # status last: older API calls omit it
     button.click(search, inputs=inputs, outputs=results, api_name="search")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.ui.search_tab import render_hits
+from assistant.ui.search_tab import render_hits, searched_text
 
 
 def _hit(**extra) -> dict:
@@ -26,3 +26,9 @@ def test_a_superseded_hit_is_marked_and_no_hits_suggest_wider_filters():
     assert "【已废止】" in render_hits([_hit(relevance="可能相关", status="已废止")])
     assert "放宽筛选条件" in render_hits([])
     assert "找到 1 条（用时 0.4 秒）" in render_hits([_hit(relevance="相关")], seconds=0.42)
+
+
+def test_the_query_and_filters_are_said_back():
+    said = searched_text(" 社会组织评估 ", "policy", "长宁区民政局", "2026-01-01", None, "superseded")
+    assert said == "“社会组织评估” · 政策文件 · 长宁区民政局 · 2026-01-01 至 … · 已修订或已废止"
+    assert "“评估”：没有找到相关内容" in render_hits([], searched="“评估”")

@@ -18,13 +18,13 @@ SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 QUESTION = "长宁区对社会组织评估等级占比有什么要求？"
 
 
-def _search(page, query: str) -> list[str]:
+def _search(page, query: str, *filters: str) -> list[str]:
+    """The hits' texts, once the line above them says back this query and these filters."""
     page.locator("#search-query textarea").fill(query)
     page.locator("#search-button").click()
-    results = page.locator("#search-results")
-    results.locator(".szzs-hit, p").first.wait_for()
-    page.wait_for_timeout(300)
-    return results.locator(".szzs-hit").all_inner_texts()
+    said = " · ".join([f"“{query}”", *filters]) + "："
+    page.locator("#search-results .szzs-took").filter(has_text=said).wait_for()
+    return page.locator("#search-results .szzs-hit").all_inner_texts()
 
 
 def _choose(page, elem_id: str, option: str) -> None:
@@ -35,7 +35,7 @@ def _choose(page, elem_id: str, option: str) -> None:
 def test_search_filters_narrow_the_hits_and_each_hit_says_how_relevant_it_is(ui_page):
     page = ui_page
     page.get_by_role("tab", name="检索").click()
-    everything = _search(page, "社会组织评估")
+    everything = _search(page, "社会组织评估", "现行有效")
     assert any("（审查规则）" in h for h in everything) and any("（政策文件）" in h for h in everything)
     labels = page.locator("#search-results .szzs-rel").all_inner_texts()
     assert labels and labels[0] == "高度相关" and set(labels) <= {"高度相关", "相关", "可能相关"}
@@ -43,16 +43,16 @@ def test_search_filters_narrow_the_hits_and_each_hit_says_how_relevant_it_is(ui_
     assert "相关度" not in text and not re.search(r"\d\.\d{3,}", text)  # no raw scores
 
     _choose(page, "search-type", "政策文件")
-    policies = _search(page, "社会组织评估")
+    policies = _search(page, "社会组织评估", "政策文件", "现行有效")
     assert policies and all("（政策文件）" in h for h in policies)
     assert len(policies) <= len(everything)
 
     _choose(page, "search-issuer", "上海市长宁区民政局")
-    changning = _search(page, "社会组织评估")
+    changning = _search(page, "社会组织评估", "政策文件", "上海市长宁区民政局", "现行有效")
     assert changning and all("长宁区民政局" in h for h in changning)
 
     _choose(page, "search-status", "已修订或已废止")  # the shipped corpus has no superseded text
-    assert _search(page, "社会组织评估") == []
+    assert _search(page, "社会组织评估", "政策文件", "上海市长宁区民政局", "已修订或已废止") == []
     assert "放宽筛选条件" in page.locator("#search-results").inner_text()
 
 
@@ -75,7 +75,7 @@ def _fill_for_screenshot(page, module: str) -> None:
         page.locator("#qa-send").click()
         page.locator("#qa-chat details.szzs-citation:not(.szzs-provisional)").first.wait_for()
     elif module == "search_tab":
-        _search(page, "社会组织评估")
+        _search(page, "社会组织评估", "现行有效")
     elif module == "viewer_tab":
         page.locator("#doc-choice input").click()
         page.get_by_role("option", name="2026年长宁区社会组织工作要点", exact=False).first.click()
