@@ -99,6 +99,13 @@ class Services:
             lock=self.writer_lock,
         )
 
+    @cached_property
+    def viewer(self):
+        """Indexed documents, whole, opened at a cited passage (from the store's chunks, by doc id only)."""
+        from assistant.kb.documents import DocumentViewer
+
+        return DocumentViewer(store=self.store, documents=lambda: self.ingest.documents())
+
     def register_knowledge_renderers(self) -> None:
         """Let the knowledge base read the rulebook's YAML files (as Markdown): the
         framework knows no data format, the domain registers its own."""

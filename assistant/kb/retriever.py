@@ -23,6 +23,8 @@ corpus/_thesaurus.yaml.
 As of a date (``as_of``, default today; validity kept in chunk metadata by
 assistant/versions): texts not yet in force are left out, revised or repealed
 versions are ranked with ``superseded_weight`` (0, the default, leaves them out too).
+A status filter (``status``) asks for texts in force only, superseded ones only, or both
+alike; it is applied to both candidate lists, so filtering never shortens the top k.
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ from assistant.kb.store import ChunkStore
 from assistant.versions.asof import date_int, version_weight
 
 Mode = Literal["hybrid", "dense", "bm25"]
+# A status filter on the as-of date: only texts in force, only revised or repealed ones, or both
+# ranked alike. None: in force, with superseded texts ranked by ``superseded_weight``.
+Status = Literal["in_force", "superseded", "any"]
+STATUSES: tuple[str, ...] = ("in_force", "superseded", "any")
 
 RE_DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔［\[【（(]\d{4}[〕］\]】）)]\s*第?\d+\s*号")
 RE_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,40})[”\"」』》]")
@@ -143,13 +149,36 @@ class HybridRetriever(BaseRetriever):
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
+    def _superseded_docs(self, as_of_int: int) -> set[str]:
+        """The documents revised or repealed by the as-of date (their chunks carry ``valid_to_int``)."""
+        return self.store.doc_ids_where({"$and": [{"valid_to_int": {"$gt": 0}},
+                                                  {"valid_to_int": {"$lte": as_of_int}}]})
+
+    def _status_scope(self, status: str | None, as_of_int: int) -> tuple[dict | None, Any, float]:
+        """(a Chroma clause, a doc-id test for BM25 entries, the weight of superseded text) for a status filter."""
+        if status is None:
+            return None, None, self.superseded_weight
+        if status not in STATUSES:
+            raise ValueError(f"未知的效力状态“{status}”，可选 {'、'.join(STATUSES)} / unknown status '{status}'")
+        if status == "any":
+            return None, None, 1.0
+        superseded = self._superseded_docs(as_of_int)
+        ids = sorted(superseded)
+        if status == "superseded":
+            return {"doc_id": {"$in": ids or [""]}}, lambda doc_id: doc_id in superseded, 1.0
+        if not superseded:
+            return None, None, 0.0
+        return {"doc_id": {"$nin": ids}}, lambda doc_id: doc_id not in superseded, 0.0
+
     @staticmethod
-    def _allowed(doc_type, issuer, date_from, date_to):
+    def _allowed(doc_type, issuer, date_from, date_to, doc_test=None):
         types = None if not doc_type else ({doc_type} if isinstance(doc_type, str) else set(doc_type))
         lo = int(str(date_from).replace("-", "")) if date_from else None
         hi = int(str(date_to).replace("-", "")) if date_to else None
 
         def allowed(entry: dict) -> bool:
+            if doc_test is not None and not doc_test(entry.get("doc_id", "")):
+                return False
             if types and entry.get("doc_type") not in types:
                 return False
             if issuer and issuer not in (entry.get("issuers") or ""):
@@ -214,17 +243,21 @@ class HybridRetriever(BaseRetriever):
     # --- search ---------------------------------------------------------------------
     def search(self, query: str, k: int | None = None, mode: Mode = "hybrid", doc_type=None, issuer: str | None = None,
                date_from: str | None = None, date_to: str | None = None, as_of=None,
-               locality: str | None = None) -> list[Document]:
+               locality: str | None = None, status: Status | None = None) -> list[Document]:
         """``as_of``: a date (ISO text or ``date``) the answer must hold on (None: today);
-        ``locality``: the user's place for this query (None: the retriever's own; "": none)."""
+        ``locality``: the user's place for this query (None: the retriever's own; "": none);
+        ``status``: in_force | superseded | any on the as-of date (None: the configured ranking)."""
         k = k or self.k
         as_of_int = date_int(as_of)
         locality = self.locality if locality is None else locality
         query = query.strip()
         if not query:
             return []
+        status_where, doc_test, superseded_weight = self._status_scope(status, as_of_int)
         where = self._chroma_where(doc_type, date_from, date_to)
-        allowed = self._allowed(doc_type, issuer, date_from, date_to)
+        if status_where:
+            where = status_where if where is None else {"$and": [*where.get("$and", [where]), status_where]}
+        allowed = self._allowed(doc_type, issuer, date_from, date_to, doc_test)
         n = max(self.candidates, k)
         expanded = expand_query(query, load_thesaurus(self.thesaurus_path)) if self.thesaurus_path else query
 
@@ -243,7 +276,9 @@ class HybridRetriever(BaseRetriever):
 
         fused = self._fuse(dense, bm25)
         docs = self.store.get(list(fused))
-        in_force = {cid: version_weight(doc.metadata, as_of_int, self.superseded_weight) for cid, doc in docs.items()}
+        in_force = {cid: version_weight(doc.metadata, as_of_int, superseded_weight) for cid, doc in docs.items()}
+        if doc_test is not None:
+            in_force = {cid: w if doc_test(docs[cid].metadata.get("doc_id", "")) else 0.0 for cid, w in in_force.items()}
         docs = {cid: doc for cid, doc in docs.items() if in_force[cid] > 0}
         scores = {cid: fused[cid] * self._prior(doc.metadata, locality) * in_force[cid] for cid, doc in docs.items()}
         if issuer:
@@ -261,6 +296,7 @@ class HybridRetriever(BaseRetriever):
 
         # Exact phrases: chunks containing every phrase verbatim go first.
         phrases = exact_phrases(query)
+        verbatim: set[str] = set()
         if phrases:
             exact: list[str] | None = None
             for phrase in phrases:
@@ -282,6 +318,7 @@ class HybridRetriever(BaseRetriever):
                 for cid in exact_ids:
                     scores[cid] = scores.get(cid, 0.0) + bonus
                 order = list(dict.fromkeys(exact_ids + order))
+                verbatim = set(exact_ids)
 
         dense_scores, bm25_scores = dict(dense), dict(bm25)
         results: list[Document] = []
@@ -289,8 +326,10 @@ class HybridRetriever(BaseRetriever):
             doc = docs.get(cid)
             if doc is None:  # present in BM25 only (e.g. an interrupted ingest); skip it
                 continue
-            if version_weight(doc.metadata, as_of_int, self.superseded_weight) <= 0:
+            if version_weight(doc.metadata, as_of_int, superseded_weight) <= 0:
                 continue  # an exact-phrase hit in a text not in force on that date
+            if doc_test is not None and not doc_test(doc.metadata.get("doc_id", "")):
+                continue
             if issuer and issuer not in doc.metadata.get("issuers", ""):
                 continue
             # Non-increasing with rank: a chunk placed by a rule (a kept leader) shows at most
@@ -300,6 +339,7 @@ class HybridRetriever(BaseRetriever):
             doc.metadata["dense_score"] = round(dense_scores.get(cid, 0.0), 4)
             doc.metadata["bm25_score"] = round(bm25_scores.get(cid, 0.0), 4)
             doc.metadata["chunk_id"] = cid
+            doc.metadata["exact_match"] = cid in verbatim
             results.append(doc)
             if len(results) >= k:
                 break

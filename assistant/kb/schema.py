@@ -71,4 +71,6 @@ def hit_from_document(doc: Document) -> dict[str, Any]:
         "section": md.get("section", ""),
         "source": md.get("source", ""),
         "score": float(md.get("score", 0.0)),
+        "doc_id": md.get("doc_id", ""),
+        "chunk_id": md.get("chunk_id", "") or (doc.id or ""),
     }

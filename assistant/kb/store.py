@@ -273,6 +273,20 @@ class ChunkStore(FollowsDisk):
             for cid, text, md in zip(got["ids"], got["documents"], got["metadatas"])
         }
 
+    def doc_ids_where(self, where: dict) -> set[str]:
+        """The documents that have a chunk matching ``where`` (a Chroma metadata filter)."""
+        with self._use.shared():
+            got = self.collection.get(where=where, include=["metadatas"])
+        return {str((md or {}).get("doc_id", "")) for md in got["metadatas"]} - {""}
+
+    def chunks_of(self, doc_id: str) -> list[Document]:
+        """A document's chunks in reading order (the document viewer's source: no file is read)."""
+        with self._use.shared():
+            got = self.collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        docs = [Document(page_content=text, metadata=dict(md or {}), id=cid)
+                for cid, text, md in zip(got["ids"], got["documents"], got["metadatas"])]
+        return sorted(docs, key=lambda d: (int(d.metadata.get("chunk_index", 0)), int(d.metadata.get("char_start", 0))))
+
     def ids_containing(self, phrase: str, where: dict | None = None, limit: int = 50) -> list[str]:
         with self._use.shared():
             got = self.collection.get(where_document={"$contains": phrase}, where=where or None, include=[],

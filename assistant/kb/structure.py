@@ -198,7 +198,19 @@ def _regulation_issuers(head: str) -> list[str]:
     return issuers
 
 
+# A template's placeholder as the knowledge base shows it (【name】, from {{ p.name }}).
+RE_PLACEHOLDER = re.compile(r"【[A-Za-z_][\w.]*】")
+
+
 def _title(paragraphs: list[Paragraph], path: Path) -> str:
+    title = _title_line(paragraphs, path)
+    if RE_PLACEHOLDER.search(title):
+        # “【name】章程” names no document: the file's own name says which template it is.
+        return path.stem + RE_PLACEHOLDER.sub("", title) + "范本"
+    return title
+
+
+def _title_line(paragraphs: list[Paragraph], path: Path) -> str:
     for p in paragraphs[:12]:
         m = re.search(r"关于印发\s*《(.+?)》", p.text)
         if m:

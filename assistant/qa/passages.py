@@ -34,6 +34,7 @@ class Passage:
     article: str = ""
     source: str = ""
     chunk_id: str = ""
+    doc_id: str = ""
     score: float = 0.0
     validity: dict = field(default_factory=dict)  # valid_from … superseded_by (assistant/versions/asof.py)
 
@@ -52,6 +53,7 @@ class Passage:
             article=str(md.get("article", "") or ""),
             source=str(md.get("source", "") or ""),
             chunk_id=str(md.get("chunk_id", "") or ""),
+            doc_id=str(md.get("doc_id", "") or ""),
             score=float(md.get("score", 0.0) or 0.0),
             validity={key: md[key] for key in VALIDITY_KEYS if key in md},
         )

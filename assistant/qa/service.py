@@ -61,7 +61,7 @@ REFUSAL_REASONS = {
 class QAStage:
     """A progress event of ``QAService.stream``: which stage runs now, and (once chosen) the evidence."""
 
-    stage: str  # retrieving | evidence | generating
+    stage: str  # retrieving | selecting | evidence (chosen) | generating
     message: str
     seconds: float
     evidence: Evidence | None = None
@@ -185,6 +185,7 @@ class QAService:
         if not passages:
             yield self._refuse(result, "no_passages", started)
             return
+        yield QAStage("selecting", f"已检索到 {len(passages)} 段条文，正在选取回答问题的原文……", result.retrieval_seconds)
         vocabulary = {w for p in passages for w in self._words(f"{p.title} {p.text}") if len(w) >= 2}
         parsed = analyze(resolved, lambda text: segment(text, vocabulary, self._words), self._frequency,
                          comparison.sides if comparison else None, places=find_places(resolved, self.known_places, home))

@@ -11,6 +11,7 @@ import html
 import gradio as gr
 
 from assistant.ui import files as ui_files
+from assistant.ui import marks
 from assistant.ui.versions_tab import document_picker, picked_to_keep, refresh_pickers
 from assistant.versions.align import Alignment
 
@@ -84,7 +85,7 @@ def build(services) -> None:
         try:
             alignment = services.versions.align(city, district)
         except Exception as exc:  # a bad file: show its message, keep the tab usable
-            return f"❌ {exc}", "", gr.update(choices=[], value=None), None, message
+            return f"{marks.ERROR}{exc}", "", gr.update(choices=[], value=None), None, message
         head = f"**市级**：{alignment.city.title}　**区级**：{alignment.district.title}\n\n{alignment.summary()}"
         head += "".join(f"\n\n注意：{note}" for note in alignment.notes)
         from assistant.versions.export import alignment_xlsx

@@ -23,6 +23,7 @@ TABS = (
     ("risk_tab", "风险识别"),
     ("knowledge_tab", "知识库"),
     ("search_tab", "检索"),
+    ("viewer_tab", "文档"),
 )
 
 CSS = """
@@ -35,6 +36,24 @@ mark {background: #ffe58f; padding: 0 2px;}
 .szzs-diff ins {background: #d9f7be; color: #135200; text-decoration: none;}
 .szzs-diff tr.added td, .szzs-align tr.own td {background: rgba(82, 196, 26, 0.08);}
 .szzs-diff tr.removed td {background: rgba(245, 34, 45, 0.08);}
+#kb-documents td, #kb-documents th {overflow-wrap: anywhere; word-break: break-word;}
+.szzs-open {margin-left: 8px; font-size: 0.9em; white-space: nowrap;}
+#doc-view .szzs-doc-head {display: block; line-height: 1.6; padding-bottom: 8px; margin-bottom: 8px;
+                          border-bottom: 1px solid var(--border-color-primary);}
+#doc-view .szzs-doc-body {display: block; position: relative; max-height: 70vh; overflow-y: auto; line-height: 1.8;
+                          padding-right: 8px;}
+#doc-view .szzs-chunk {padding: 2px 8px; border-left: 3px solid transparent;}
+#doc-view .szzs-target {border-left-color: #faad14; background: rgba(250, 173, 20, 0.08);}
+.szzs-doc-missing {border: 1px solid #cf1322; border-radius: 8px; padding: 8px 12px; color: #a8071a;}
+.szzs-rel {display: inline-block; border-radius: 4px; padding: 0 6px; margin-right: 6px; font-size: 0.85em;
+           border: 1px solid currentColor;}
+.szzs-rel.high {color: #135200; background: #f6ffed;}
+.szzs-rel.related {color: #0958d9; background: #f0f5ff;}
+.szzs-rel.possible {color: #595959; background: #fafafa;}
+.szzs-stages {display: flex; gap: 4px; align-items: center; flex-wrap: wrap;}
+.szzs-stages .step {padding: 0 6px; border-radius: 4px; color: var(--body-text-color-subdued);}
+.szzs-stages .step.done {color: #135200;}
+.szzs-stages .step.now {color: #fff; background: #1677ff; font-weight: bold;}
 """
 
 
@@ -44,15 +63,18 @@ def build_app(services: Services) -> gr.Blocks:
     files.setup(services.settings)
     with gr.Blocks(title="社组助手", analytics_enabled=False) as app:
         gr.Markdown("# 社组助手\n社会组织政策问答 · 章程起草 · 材料检查 · 智能填报")
-        for module_name, label in TABS:
-            try:
-                module = importlib.import_module(f"assistant.ui.{module_name}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"assistant.ui.{module_name}":
-                    raise
-                continue
-            with gr.Tab(label, id=module_name):
-                module.build(services)
+        with gr.Tabs() as tabs:
+            for module_name, label in TABS:
+                try:
+                    module = importlib.import_module(f"assistant.ui.{module_name}")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"assistant.ui.{module_name}":
+                        raise
+                    continue
+                with gr.Tab(label, id=module_name):
+                    built = module.build(services)
+                if hasattr(module, "bind_page"):  # a tab that links can open (the document viewer)
+                    module.bind_page(app, tabs, built, services)
     files.guard_file_inputs(app)
     return app
 

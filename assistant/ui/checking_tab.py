@@ -16,6 +16,8 @@ import gradio as gr
 from assistant.checking.report import STATUS_LABELS, conclusion, findings_by_severity
 from assistant.rules import KIND_LABELS, ORG_TYPES
 from assistant.ui import files as ui_files
+from assistant.ui import marks
+from assistant.ui.viewer_tab import basis_html
 
 AUTO = "自动识别"
 KIND_CHOICES = [(AUTO, "")] + [(label, kind) for kind, label in KIND_LABELS.items()]
@@ -33,9 +35,9 @@ def _summary_markdown(result) -> str:
     if result.scans:
         lines.append(f"- 扫描件：{_scans_text(result)}")
     for error in result.errors:
-        lines.append(f"- ❌ {error['message']}")
+        lines.append(f"- {marks.ERROR}{error['message']}")
     for note in result.notes:
-        lines.append(f"- ℹ️ {note}")
+        lines.append(f"- {marks.NOTE}{note}")
     return "\n".join(lines)
 
 
@@ -46,14 +48,15 @@ SIGNATURE_WORDS = {"present": "已签字", "absent": "未签字", "unsure": "签
 def _scans_text(result) -> str:
     """What each scanned page showed: 文件 第N页（有印章、已签字）."""
     pages = []
-    for file, marks in result.scans:
-        seen = [SEAL_WORDS[marks.seals.status]] + [SIGNATURE_WORDS[c.status] for c in marks.signatures]
-        pages.append(f"{file} 第{marks.page}页（{'、'.join(seen)}）")
+    for file, page in result.scans:
+        seen = [SEAL_WORDS[page.seals.status]] + [SIGNATURE_WORDS[c.status] for c in page.signatures]
+        pages.append(f"{file} 第{page.page}页（{'、'.join(seen)}）")
     return f"共{len(pages)}页经文字识别：" + "；".join(pages)
 
 
-def findings_html(result) -> str:
-    """Findings grouped by severity; every quote is escaped (filings are untrusted text)."""
+def findings_html(result, basis_html=html.escape) -> str:
+    """Findings grouped by severity; every quote is escaped (filings are untrusted text).
+    ``basis_html``: a rule's basis as HTML (viewer_tab.basis_html links what is indexed)."""
     if not result.findings:
         return "<p class='check-none'>未发现需要补正的问题。</p>"
     parts = []
@@ -70,7 +73,7 @@ def findings_html(result) -> str:
                 f"<div>{html.escape(f.detail)}</div>{evidence}"
                 f"<div class='meta'>位置：{html.escape(f.location)}"
                 f"{f' <b class=check-page>第{f.page}页</b>' if f.page and f'第{f.page}页' not in f.location else ''}</div>"
-                f"<div class='check-basis'>依据：{html.escape(f.basis)}</div>"
+                f"<div class='check-basis'>依据：{basis_html(f.basis)}</div>"
                 f"<div>修改建议：{html.escape(f.suggestion)}</div>"
                 "</div>"
             )
@@ -81,7 +84,7 @@ def _passed_markdown(result) -> str:
     if not result.passed:
         return ""
     by_id = {r.id: r for r in result.checked}
-    return "\n".join(f"- ✅ {rid} {by_id[rid].item}" for rid in result.passed)
+    return "\n".join(f"- {marks.PASSED}{rid} {by_id[rid].item}" for rid in result.passed)
 
 
 def build(services) -> None:
@@ -116,12 +119,13 @@ def build(services) -> None:
                 result = services.checker.check_files(paths, kind=kind_value or None,
                                                       org_type=org_type_value or None, progress=reading)
             except ValueError as exc:
-                return f"❌ {exc}", "", "", None
+                return f"{marks.ERROR}{exc}", "", "", None
         report_dir = ui_files.output_dir("szzs-check-")
         docx_path = services.checker.write_docx(result, report_dir / "材料审查意见.docx")
         md_path = report_dir / "材料审查意见.md"
         md_path.write_text(services.checker.markdown(result), encoding="utf-8")
-        return _summary_markdown(result), findings_html(result), _passed_markdown(result), [str(docx_path), str(md_path)]
+        return (_summary_markdown(result), findings_html(result, lambda text: basis_html(services, text)),
+                _passed_markdown(result), [str(docx_path), str(md_path)])
 
     run_button.click(run, inputs=[uploads, kind, org_type], outputs=[summary, findings, passed, report_files],
                      api_name="check")

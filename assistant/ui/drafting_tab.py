@@ -19,6 +19,7 @@ from assistant.profile import type_defaults, validate_profile_data
 from assistant.rules import Bound, Rulebook
 from assistant.text.numerals import ratio_phrase, ratio_text
 from assistant.ui import files as ui_files
+from assistant.ui import marks
 
 TYPE_CHOICES = ["社会团体", "行业协会", "异地商会", "社会服务机构", "公募基金会", "非公募基金会"]
 # A stricter majority than any the rulebook requires, offered as well.
@@ -179,12 +180,12 @@ def form_to_data(values: dict[str, Any]) -> dict[str, Any]:
 def problems_markdown(values: dict[str, Any], rulebook: Rulebook) -> str:
     _, problems = validate_profile_data(form_to_data(values), rulebook)
     if not problems:
-        return "✅ 组织概况未发现问题。"
+        return f"{marks.PASSED}组织概况未发现问题。"
     lines = []
     for p in problems:
-        tag = "❌" if p.severity == "error" else "⚠️"
+        tag = marks.FAILED if p.severity == "error" else marks.CAUTION
         basis = f"（依据：{p.basis}）" if p.basis else ""
-        lines.append(f"- {tag} {p.message}{basis}")
+        lines.append(f"- {tag}{p.message}{basis}")
     return "\n".join(lines)
 
 

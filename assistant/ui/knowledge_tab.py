@@ -15,9 +15,12 @@ import gradio as gr
 
 from assistant.kb.datadir import WriterBusyError
 from assistant.kb.schema import DOC_TYPE_LABELS
-from assistant.ui import files
+from assistant.ui import files, marks
 
 COLUMNS = ["标题", "文号", "发文机关", "日期", "类型", "状态", "施行日期", "失效日期", "版本链", "分块数", "来源"]
+# Widths for a 1400 px screen (narrower ones scroll the table sideways): the title and the source
+# are the long ones; they wrap (app.CSS breaks a long path anywhere) instead of being cut off.
+COLUMN_WIDTHS = ["208px", "130px", "130px", "104px", "78px", "91px", "104px", "104px", "104px", "65px", "182px"]
 
 
 def document_rows(services) -> list[list]:
@@ -37,8 +40,8 @@ def document_choices(services) -> list[tuple[str, str]]:
 def ingest_summary(report) -> str:
     lines = [f"**导入完成**：新增 {len(report.added)}，更新 {len(report.updated)}，跳过 {len(report.skipped)}，"
              f"失败 {len(report.failed)}；写入 {report.chunks_written} 个分块，用时 {report.seconds:.1f} 秒。"]
-    lines += [f"- ❌ {failure.message}" for failure in report.failed]
-    lines += [f"- ℹ️ {note}" for note in report.notes]
+    lines += [f"- {marks.ERROR}{failure.message}" for failure in report.failed]
+    lines += [f"- {marks.NOTE}{note}" for note in report.notes]
     return "\n".join(lines)
 
 
@@ -46,7 +49,8 @@ def build(services) -> None:
     gr.Markdown("已入库的政策文件、法规与范本。上传 .txt / .md / .pdf / .docx 文件即可加入知识库；内容相同的文件会被跳过，"
                 "同名而内容不同的文件作为新文件加入。")
     table = gr.Dataframe(value=lambda: document_rows(services), headers=COLUMNS, interactive=False,
-                         label="已索引文件", elem_id="kb-documents", wrap=True)
+                         label="已索引文件", elem_id="kb-documents", wrap=True, column_widths=COLUMN_WIDTHS,
+                         show_search="search")
     with gr.Row():
         uploads = gr.File(label="上传文件", file_count="multiple", file_types=[".txt", ".md", ".pdf", ".docx"],
                           elem_id="kb-upload")
@@ -78,7 +82,7 @@ def build(services) -> None:
                 progress=lambda done, total, name: progress((done, total), desc=f"正在处理 {name}" if name else "完成"),
                 chunk_progress=lambda done, total, name: progress((done, total), desc=f"{name}：已嵌入 {done}/{total} 个分块"))
         except WriterBusyError as exc:  # the uploads stay (until ui.keep_downloads_s) for another try
-            return gr.update(), f"❌ {exc}", gr.update()
+            return gr.update(), f"{marks.ERROR}{exc}", gr.update()
         files.used(chosen)  # stored in the data directory now (or refused): Gradio's copies go
         return document_rows(services), ingest_summary(report), gr.update(choices=document_choices(services), value=None)
 
@@ -100,7 +104,7 @@ def build(services) -> None:
         try:
             report = services.ingest.delete(source)
         except WriterBusyError as exc:
-            return gr.update(), f"❌ {exc}", gr.update(), None, hidden, None, hidden
+            return gr.update(), f"{marks.ERROR}{exc}", gr.update(), None, hidden, None, hidden
         if report is None:
             message, restore = f"未找到：{source}", None
         else:
@@ -114,7 +118,7 @@ def build(services) -> None:
         try:
             report = services.ingest.run([path])
         except WriterBusyError as exc:
-            return gr.update(), f"❌ {exc}", gr.update(), path, gr.update(visible=True)
+            return gr.update(), f"{marks.ERROR}{exc}", gr.update(), path, gr.update(visible=True)
         return (document_rows(services), "已撤销删除：" + ingest_summary(report),
                 gr.update(choices=document_choices(services), value=None), None, gr.update(visible=False))
 
@@ -155,7 +159,7 @@ def _validity_editor(services, table) -> None:
             v = services.versions.set_validity(source, valid_from=start, valid_to=end, status=status_value,
                                                note=note_value)
         except (ValueError, WriterBusyError) as exc:
-            return gr.update(), f"❌ {exc}"
+            return gr.update(), f"{marks.ERROR}{exc}"
         span = f"{v.valid_from or '?'} 起" + (f"，{v.valid_to} 止" if v.valid_to else "")
         return document_rows(services), f"已保存：{source}（{v.status()}，{span}）"
 

@@ -8,15 +8,23 @@ with a clear notice when no LLM is configured (answers are then retrieved text).
 from __future__ import annotations
 
 import html
+import time
 
 import gradio as gr
 
 from assistant.llm.backends import BACKEND_LABELS
 from assistant.qa.passages import Passage
 from assistant.qa.service import QAAnswer, QAStage
+from assistant.ui import marks
+from assistant.ui.progress import TICK, stages_html, with_ticks
+from assistant.ui.viewer_tab import open_link
 from assistant.versions.asof import parse_date
 
 CURSOR = "▌"
+# The stages an answer goes through, as the chat shows them (QAStage.stage keys).
+STEPS = [("retrieving", "检索"), ("selecting", "选取原文"), ("generating", "生成")]
+STEPS_WITHOUT_LLM = [("retrieving", "检索"), ("selecting", "选取原文"), ("generating", "摘录原文")]
+PREPARING = "正在准备（首次提问需要加载模型，请稍候）……"
 
 REMOVAL_REASONS = {
     "no_such_passage": "编号不存在",
@@ -44,7 +52,8 @@ def _details(n: int | None, p: Passage, quote: str, css_class: str = "szzs-citat
     return (
         f'<details class="{css_class}"><summary>{summary}</summary>{quote_line}'
         f'<div class="szzs-passage">{_passage_html(p, quote)}</div>'
-        f'<div class="meta">来源：{html.escape(p.source)}</div></details>'
+        f'<div class="meta">来源：{html.escape(p.source)}{open_link(p.doc_id, p.chunk_id, quote, "在全文中查看")}</div>'
+        '</details>'
     )
 
 
@@ -89,7 +98,7 @@ def render_evidence(evidence) -> str:
 
 def backend_notice(backend: str) -> str:
     if backend == "none":
-        return ("⚠️ **当前未启用大模型**（后端 none）：回答是检索到的相关条文原文摘录，不做生成。"
+        return (f"{marks.CAUTION}**当前未启用大模型**（后端 none）：回答是检索到的相关条文原文摘录，不做生成。"
                 " / No LLM configured: answers are the retrieved passages.")
     return f"当前后端：**{BACKEND_LABELS.get(backend, backend)}**。回答只依据知识库中的文件，每处引用都经过原文核验。"
 
@@ -109,14 +118,18 @@ def build(services) -> None:
         clear = gr.Button("新对话", scale=1, elem_id="qa-clear")
     as_of = gr.Textbox(label="效力日期（按该日有效的文本作答，默认今天）", placeholder="YYYY-MM-DD", elem_id="qa-as-of")
 
+    steps = STEPS if services.settings.llm.backend != "none" else STEPS_WITHOUT_LLM
+
     def respond(text: str, messages: list, history: list, as_of_value: str = ""):
         text = (text or "").strip()
         if not text:
             yield messages, history, ""
             return
+        started = time.perf_counter()
+        stage, message = "retrieving", PREPARING
         messages = list(messages or []) + [
             {"role": "user", "content": text},
-            {"role": "assistant", "content": "正在检索……"},
+            {"role": "assistant", "content": stages_html(steps, stage, message, 0.0)},
         ]
         yield messages, history, ""
         try:
@@ -126,20 +139,24 @@ def build(services) -> None:
             yield messages, history, ""
             return
         draft, evidence_html = "", ""
-        for item in services.qa.stream(text, history=list(history), as_of=as_of_date):
+        # services.qa is first built inside the stream (the embedder and the model load there): ticked too.
+        for item in with_ticks(lambda: services.qa.stream(text, history=list(history), as_of=as_of_date)):
             if isinstance(item, QAStage):
                 if item.evidence is not None:
                     evidence_html = render_evidence(item.evidence)
-                status = f'<div class="meta szzs-stage">{html.escape(item.message)}（{item.seconds:.1f} 秒）</div>'
-                messages[-1] = {"role": "assistant", "content": status + evidence_html}
-                yield messages, history, ""
+                if item.stage in dict(steps):
+                    stage = item.stage
+                message = item.message
             elif isinstance(item, str):
                 draft += item
-                messages[-1] = {"role": "assistant", "content": html.escape(draft) + CURSOR + evidence_html}
-                yield messages, history, ""
-            else:
+            elif item is not TICK:
                 messages[-1] = {"role": "assistant", "content": render_answer(item)}
                 yield messages, list(history) + [text], ""
+                return
+            status = stages_html(steps, stage, message, time.perf_counter() - started)
+            body = html.escape(draft) + CURSOR if draft else ""
+            messages[-1] = {"role": "assistant", "content": status + body + evidence_html}
+            yield messages, history, ""
 
     send.click(respond, inputs=[question, chat, asked, as_of], outputs=[chat, asked, question], api_name="ask")
     question.submit(respond, inputs=[question, chat, asked, as_of], outputs=[chat, asked, question])

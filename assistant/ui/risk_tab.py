@@ -18,6 +18,7 @@ import gradio as gr
 from assistant.risk.charts import charts_html, risk_charts
 from assistant.risk.indicators import SEVERITY_NAMES
 from assistant.ui import files as ui_files
+from assistant.ui.viewer_tab import basis_html
 
 TABLE_COLUMNS = ["风险等级", "社会组织名称", "统一社会信用代码", "社会组织类型", "所属区", "命中指标数", "命中指标"]
 SHOWN_ROWS = 500  # rows shown in the table; the exports hold every organization
@@ -87,8 +88,9 @@ def org_choices(orgs) -> list[tuple[str, str]]:
     return [(f"[{o.risk}] {o.name}（{o.code}）", o.code) for o in orgs[:SHOWN_ROWS]]
 
 
-def org_html(org) -> str:
-    """One organization: its level, notes and every hit with evidence, sources, basis and action (escaped)."""
+def org_html(org, basis_html=html.escape) -> str:
+    """One organization: its level, notes and every hit with evidence, sources, basis and action (escaped).
+    ``basis_html``: a rule's basis as HTML (viewer_tab.basis_html links what is indexed)."""
     if org is None:
         return "<p>请在上方表格中点选或在下拉框中选择一家社会组织。</p>"
     e = html.escape
@@ -109,7 +111,7 @@ def org_html(org) -> str:
             f"<div class='risk-hit {h.severity}'><div><b>【{SEVERITY_NAMES[h.severity]}】{e(h.item)}{e(year)}</b>"
             f" <span class='meta'>{e(h.indicator)}｜{e(h.category)}</span></div>"
             f"<ul class='risk-evidence'>{evidence}</ul>"
-            f"<div class='risk-basis'>依据：{e(h.basis)}</div>"
+            f"<div class='risk-basis'>依据：{basis_html(h.basis)}</div>"
             f"<div class='risk-action'>建议处理：{e('、'.join(h.actions))}。{e(h.suggestion)}</div></div>")
     if org.undecided:
         parts.append(f"<div class='meta'>记录不足、未能判断：{e('、'.join(org.undecided))}</div>")
@@ -195,7 +197,8 @@ def build(services) -> None:
         return _count_text(orgs, len(result.organizations)), table_rows(orgs), gr.update(choices=org_choices(orgs), value=None)
 
     def show(result, code):
-        return org_html(result.by_code(code) if result is not None and code else None)
+        return org_html(result.by_code(code) if result is not None and code else None,
+                        lambda text: basis_html(services, text))
 
     def picked(result, levels, indicators, types, districts, evt: gr.SelectData):
         if result is None or evt is None or evt.index is None:

@@ -12,6 +12,7 @@ import shutil
 import gradio as gr
 
 from assistant.ui import files as ui_files
+from assistant.ui import marks
 from assistant.versions.diff import STATUS_LABELS, DiffResult
 
 FILE_TYPES = [".txt", ".md", ".pdf", ".docx"]
@@ -132,7 +133,7 @@ def build(services) -> None:
         try:
             result = services.versions.diff(old, new)
         except Exception as exc:  # a bad file: show its message, keep the tab usable
-            return f"❌ {exc}", "", None
+            return f"{marks.ERROR}{exc}", "", None
         finally:
             ui_files.used(old_u)
             ui_files.used(new_u)

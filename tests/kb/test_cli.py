@@ -35,7 +35,8 @@ def test_ingest_then_search_json(tmp_path):
     assert found.returncode == 0, found.stderr
     hits = json.loads(found.stdout)
     assert len(hits) == 3
-    assert set(hits[0]) == {"text", "title", "doc_number", "issuers", "date", "doc_type", "section", "source", "score"}
+    assert set(hits[0]) == {"text", "title", "doc_number", "issuers", "date", "doc_type", "section", "source", "score",
+                            "doc_id", "chunk_id"}
     assert hits[0]["doc_number"] == "沪民社登发〔2026〕1号"
     assert hits[0]["issuers"] == ["上海市民政局"]
     assert "沪民社登发〔2026〕1号" in hits[0]["text"]

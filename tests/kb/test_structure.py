@@ -81,3 +81,11 @@ def test_markdown_heading_hierarchy_for_other_documents():
     doc = parse_document(raw, Path("g.md"), "g.md")
     assert doc.info.title == "办事指南"
     assert doc.paths[-1] == ["一般规定", "材料"]
+
+
+def test_a_template_is_titled_by_its_file_not_its_placeholder():
+    from assistant.kb.ingest import template_as_text
+
+    path = PROJECT_ROOT / "corpus" / "templates" / "社会团体.md"
+    parsed = parse_document(template_as_text(path.read_text(encoding="utf-8")), path, "corpus/templates/社会团体.md")
+    assert parsed.info.title == "社会团体章程范本" and parsed.info.doc_type == "template"

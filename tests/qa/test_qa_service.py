@@ -57,7 +57,7 @@ def test_the_evidence_is_streamed_before_the_lead(retriever):
     service, _ = _service(retriever, "应当有50个以上的个人会员[1]。")
     items = list(service.stream("成立社会团体需要多少个人会员？"))
     stages = [i.stage for i in items if isinstance(i, QAStage)]
-    assert stages == ["retrieving", "evidence", "generating"]
+    assert stages == ["retrieving", "selecting", "evidence", "generating"]
     evidence_at = next(n for n, i in enumerate(items) if isinstance(i, QAStage) and i.stage == "evidence")
     first_text = next(n for n, i in enumerate(items) if isinstance(i, str))
     assert evidence_at < first_text

@@ -77,7 +77,7 @@ def _filled(choice: str) -> dict:
 
 @pytest.mark.parametrize("choice", TYPE_CHOICES)
 def test_type_defaults_fill_a_valid_profile(choice):
-    assert problems_markdown(_filled(choice), shipped_rulebook()) == "✅ 组织概况未发现问题。"
+    assert problems_markdown(_filled(choice), shipped_rulebook()) == "【通过】组织概况未发现问题。"
 
 
 def test_form_maps_to_profile_fields():

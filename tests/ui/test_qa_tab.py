@@ -114,3 +114,60 @@ def test_without_llm_the_answer_is_labelled_retrieved_passages(ui_page):
     citation.locator("summary").click()
     citation.locator("mark").wait_for(state="visible")
     assert "长宁区" in citation.locator("summary").inner_text()
+
+
+# Records, on every change of the chat, the stage marked current and the stage line's text.
+RECORD_STAGES = """() => { window.__stages = [];
+  new MutationObserver(() => {
+    for (const el of document.querySelectorAll('#qa-chat .szzs-stage')) {
+      const now = el.querySelector('.step.now'), line = el.querySelector('.szzs-stage-text');
+      const seen = (now ? now.innerText : '') + '|' + (line ? line.innerText : '');
+      if (window.__stages[window.__stages.length - 1] !== seen) window.__stages.push(seen);
+    }
+  }).observe(document.body, {subtree: true, childList: true, characterData: true}); }"""
+
+
+def test_the_stage_and_its_clock_change_while_an_answer_is_made(streaming_ui, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(streaming_ui)
+    page.wait_for_selector("text=社组助手")
+    page.evaluate(RECORD_STAGES)
+    _ask(page, QUESTION)
+    page.locator("#qa-chat details.szzs-citation:not(.szzs-provisional)").first.wait_for()
+    seen = page.evaluate("window.__stages")
+    steps = list(dict.fromkeys(s.split("|")[0] for s in seen))
+    assert steps[0] == "检索" and steps[-1] == "生成" and len(steps) >= 2, seen
+    generating = [s for s in seen if s.startswith("生成|")]
+    assert len({s.split("（已用时")[-1] for s in generating}) >= 2, seen  # the clock moves while it writes
+    assert "用时" in page.locator("#qa-chat").inner_text()  # and the answer says how long it took
+    context.close()
+
+
+def test_an_answer_in_the_top_passage_is_given_and_its_citation_opens_the_document(ui_page):
+    page = ui_page
+    _ask(page, "长宁区对社会组织评估等级占比有什么要求？")
+    chat = page.locator("#qa-chat")
+    citation = chat.locator("details.szzs-citation:not(.szzs-provisional)").first
+    citation.wait_for()
+    answer = chat.inner_text()
+    assert "20%以上" in answer and "未能在知识库中找到" not in answer
+    citation.locator("summary").click()
+    link = citation.locator("a.szzs-open")
+    link.wait_for(state="visible")
+    with page.context.expect_page() as opened:
+        link.click()
+    viewer = opened.value
+    viewer.set_default_timeout(90_000)
+    target = viewer.locator("#doc-view .szzs-target")
+    target.wait_for()
+    assert viewer.get_by_role("tab", name="文档").get_attribute("aria-selected") == "true"
+    assert "2026年长宁区社会组织工作要点" in viewer.locator("#doc-view h3").inner_text()
+    assert "完善等级评估" in viewer.locator("#doc-view .szzs-located").inner_text()
+    assert "20%以上" in target.locator("mark").inner_text()
+    # The whole document is there, and the page is scrolled to the cited passage.
+    assert viewer.locator("#doc-view .szzs-chunk").count() > 10
+    viewer.wait_for_function("""() => { const r = document.querySelector('#doc-view .szzs-target').getBoundingClientRect();
+                                        return r.top >= 0 && r.top < window.innerHeight; }""")
+    viewer.close()

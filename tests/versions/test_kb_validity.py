@@ -112,3 +112,26 @@ def test_deleting_the_new_version_restores_the_old(versions_kb, two_versions):
     assert entry["validity"]["valid_to"] == "" and entry["validity"]["superseded_by"] == ""
     md = next(iter(versions_kb.store.get(entry["chunk_ids"]).values())).metadata
     assert md["valid_to_int"] == 0 and md["superseded_by"] == ""
+
+
+def test_status_filter_picks_texts_in_force_or_superseded(versions_kb, two_versions):
+    versions_kb.ingest.run(list(two_versions))
+    retriever = versions_kb.retriever
+    superseded = retriever.search(QUESTION, k=8, status="superseded")
+    assert superseded and set(versions_of(superseded)) == {"2018-05-10"}
+    assert "满二年" in superseded[0].page_content
+    in_force = retriever.search(QUESTION, k=8, status="in_force")
+    assert in_force and set(versions_of(in_force)) == {"2024-03-20"}
+    both = retriever.search(QUESTION, k=8, status="any")
+    assert set(versions_of(both)) == {"2018-05-10", "2024-03-20"}
+    # Filtered before the candidates are cut: as many hits as without the filter, when there are enough.
+    retriever.superseded_weight = 0.5
+    assert len(retriever.search(QUESTION, k=3, status="in_force")) == 3
+    assert set(versions_of(retriever.search(QUESTION, k=3, status="in_force"))) == {"2024-03-20"}
+    # On a date before the revision the old text is the one in force.
+    assert retriever.search(QUESTION, k=8, status="superseded", as_of="2020-01-01") == []
+    # An exact phrase of the new text leads only while texts in force are searched.
+    phrase = "“不得变相收费”"
+    assert "不得变相收费" in retriever.search(phrase, k=3, status="in_force")[0].page_content
+    old_only = retriever.search(phrase, k=3, status="superseded")
+    assert old_only and all(d.metadata["version_date"] == "2018-05-10" for d in old_only)
