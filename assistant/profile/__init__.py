@@ -15,6 +15,7 @@ from assistant.profile.defaults import complete_profile, type_defaults
 from assistant.profile.examples import ExampleProfile, example_profiles, load_example
 from assistant.profile.files import (
     PROFILE_SUFFIXES,
+    keep_unasked,
     load_profile,
     load_profile_data,
     profile_file_text,
@@ -42,7 +43,7 @@ from assistant.profile.schema import (
 )
 
 __all__ = [
-    "PROFILE_SUFFIXES", "ExampleProfile", "ReadBack", "example_profiles", "load_example", "profile_file_text",
+    "PROFILE_SUFFIXES", "ExampleProfile", "ReadBack", "example_profiles", "keep_unasked", "load_example", "profile_file_text",
     "profile_from_facts", "save_profile_data",
     "FIELD_LABELS", "Assembly", "Council", "Founder", "Funds", "Governance", "Leadership", "Members", "OrgProfile",
     "PartyBuilding", "Person", "ProfileError", "ProfileProblem", "StandingCouncil", "Supervision", "blocking",

@@ -120,3 +120,30 @@ def save_profile_data(data: dict[str, Any], path: str | Path) -> Path:
     except OSError as exc:
         raise ProfileError(f"无法写入组织概况文件 {path}：{exc}（cannot write profile file {path}: {exc}）") from None
     return path
+
+
+def keep_unasked(edited: dict[str, Any], base: dict[str, Any] | None, decided: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``edited`` (what a form states) with what ``base`` (the profile it was loaded from) holds beyond it.
+
+    A form asks only part of a profile; the rest (a description, a 非国有资产 share, a
+    person's other posts …) must survive an edit. Keys absent from ``edited`` keep the
+    base's value, nested dicts key by key; ``decided`` names the dotted paths the form
+    leaves out on purpose (the 会员 of a type that has none). Across a change of
+    organization type nothing is kept: the base's extras belong to the other type.
+    """
+    if not base or base.get("org_type") != edited.get("org_type"):
+        return edited
+
+    def merged(e: dict[str, Any], b: dict[str, Any], prefix: str) -> dict[str, Any]:
+        out = dict(e)
+        for key, value in b.items():
+            path = f"{prefix}{key}"
+            if path in decided:
+                continue
+            if key not in out:
+                out[key] = value
+            elif isinstance(out[key], dict) and isinstance(value, dict):
+                out[key] = merged(out[key], value, f"{path}.")
+        return out
+
+    return merged(edited, base, "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import signal
 import sys
 
@@ -44,6 +45,9 @@ def build_app(services: Services) -> gr.Blocks:
     files.setup(services.settings)
     with gr.Blocks(title="社组助手", analytics_enabled=False) as app:
         gr.Markdown("# 社组助手\n社会组织政策问答 · 章程起草 · 材料检查 · 智能填报")
+        # The organization profile (raw profile data, per browser session) that 章程起草 edits and
+        # 材料检查, 智能填报 and 风险识别 use: a tab whose build() takes ``profile`` gets it.
+        shared = {"profile": gr.State(None)}
         for module_name, label in TABS:
             try:
                 module = importlib.import_module(f"assistant.ui.{module_name}")
@@ -51,8 +55,9 @@ def build_app(services: Services) -> gr.Blocks:
                 if exc.name != f"assistant.ui.{module_name}":
                     raise
                 continue
+            wanted = inspect.signature(module.build).parameters
             with gr.Tab(label, id=module_name):
-                module.build(services)
+                module.build(services, **{k: v for k, v in shared.items() if k in wanted})
     files.guard_file_inputs(app)
     return app
 
