@@ -264,6 +264,11 @@ class Settings(BaseSettings):
         return self.corpus_dir / "forms"
 
     @property
+    def profiles_dir(self) -> Path:
+        """Example organization profiles to start from (one per type)."""
+        return self.corpus_dir / "profiles"
+
+    @property
     def localities_dir(self) -> Path:
         return self.corpus_dir / "localities"
 

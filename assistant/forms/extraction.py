@@ -23,7 +23,7 @@ from typing import Any
 
 from assistant.forms.validators import FieldError, parse_amount, parse_date
 from assistant.text.amounts import parse_chinese_amount
-from assistant.text.numerals import small_number
+from assistant.text.numerals import read_ratio, small_number
 from assistant.text.sentences import quote_around as sentence_around
 
 # The self-reference a charter uses for the organization.
@@ -153,6 +153,47 @@ def extract_charter(text: str, file: str) -> list[DocumentFact]:
     kind = _org_type_from_text(text, facts)
     if kind:
         facts.append(DocumentFact("org_type", kind[0], file, kind[1], "charter"))
+    facts += _charter_governance(text, file)
+    return facts
+
+
+_N = r"([0-9一二三四五六七八九十两]+)"
+_RATIO = r"(\d+\s*/\s*\d+(?:以上)?|[零〇一二两三四五六七八九十百]+分之[零〇一二两三四五六七八九十百]+(?:以上)?|过半数|半数以上|全体)"
+# fact key -> (pattern, group, conversion): what a profile needs beyond the form fields above,
+# stated as the model charters state it (our drafts among them), so a charter reads back into a profile.
+_GOVERNANCE: dict[str, tuple[str, int, Any]] = {
+    "council_size_min": (rf"理事会由\s*{_N}\s*名?\s*(?:至|到|-|—|~|－)\s*{_N}\s*名理事组成", 1, small_number),
+    "council_meetings_min": (rf"(?<!常务)理事会每年至少召开\s*{_N}\s*次", 1, small_number),
+    "council_quorum": (rf"(?<!常务)理事会(?:会议)?须有{_RATIO}的?理事出席", 1, read_ratio),
+    "council_pass": (rf"(?<!常务)理事会(?:会议)?须有[^。；]*?出席方能召开[，,]\s*(?:其|理事会)?决议须经(?:到会|出席)理事{_RATIO}", 1,
+                     read_ratio),
+    "council_special": (rf"重要事项的决议[，,]?\s*须经(?:到会|出席)理事{_RATIO}", 1, read_ratio),
+    "assembly_form": (r"最高权力机构是(会员代表大会|会员大会)", 1, str),
+    "assembly_quorum": (rf"(?:会员代表大会|会员大会)须有{_RATIO}的会员(?:代表)?出席", 1, read_ratio),
+    "assembly_pass": (rf"(?:会员代表大会|会员大会)须有[^。；]*?出席方能召开[，,]\s*其决议须经到会会员(?:代表)?{_RATIO}", 1, read_ratio),
+    "supervision_form": (r"设(监事会)|设监事\s*[0-9一二三四五六七八九十两]+\s*名", 1, lambda v: v or "监事"),
+    "term_years": (rf"理事[^。；]{{0,30}}?每届任期\s*{_N}\s*年", 1, small_number),
+    "age_limit": (rf"最高任职年龄不超过\s*{_N}\s*周岁", 1, small_number),
+    "max_consecutive_terms": (rf"连任不得超过\s*{_N}\s*届", 1, small_number),
+    "member_kinds": (r"会员为(个人会员和单位会员|单位会员和个人会员|个人会员|单位会员)", 1,
+                     lambda v: [k for k in ("个人会员", "单位会员") if k in v]),
+    "direct_registration": (r"依法直接登记", 0, lambda v: True),
+    "foundation_kind": (r"属于(?:全国性|地方性)?(非公募|公募)基金会", 1, str),
+    "party_mode": (r"(单独建立党的基层组织|联合建立党的基层组织|选派党建联络员|选派党建指导员)", 1,
+                   lambda v: {"单独": "独立党组织", "联合": "联合党组织"}.get(v[:2], v.removeprefix("选派"))),
+    "hometown": (r"由([\u4e00-\u9fa5]{2,12}?(?:省|自治区)?[\u4e00-\u9fa5]{1,8}?(?:市|州|盟|县))籍人士", 1, str),
+}
+
+
+def _charter_governance(text: str, file: str) -> list[DocumentFact]:
+    facts = []
+    for key, (pattern, group, convert) in _GOVERNANCE.items():
+        m = re.search(pattern, text)
+        if not m:
+            continue
+        value = convert(m.group(group))
+        if value not in (None, "", []):
+            facts.append(DocumentFact(key, value, file, sentence_around(text, m.start(), m.end()), "charter"))
     return facts
 
 

@@ -171,11 +171,23 @@ def prefill(form: FormDefinition, profile: Any | None = None, facts: list[Docume
     return values
 
 
-def derive_values(form: FormDefinition, values: dict[str, FieldValue], today: date | None = None) -> None:
-    """Fill empty derived fields (birth date, gender) from a valid ID number in the same form."""
+def derive_values(form: FormDefinition, values: dict[str, FieldValue], today: date | None = None,
+                  changed: set[str] | frozenset[str] = frozenset()) -> None:
+    """Fill derived fields (birth date, gender) from a valid ID number in the same form.
+
+    An empty one is always filled. One the user did not type themselves also follows
+    its ID number when that number is among the ``changed`` fields: correcting the
+    number corrects the birth date and gender, instead of leaving the old values to
+    be flagged as inconsistent with the new number.
+    """
     for f in form.fields:
         spec = f.fill.derive
-        if not spec or values[f.id].value:
+        if not spec:
+            continue
+        current = values[f.id]
+        typed = current.source is not None and current.source.kind in ("user", "suggestion")
+        follows = spec["from"] in changed and f.id not in changed and not typed
+        if current.value and not follows:
             continue
         origin = values.get(spec["from"])
         if origin is None or not origin.value:

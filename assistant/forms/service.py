@@ -123,6 +123,17 @@ class FormFillingService:
 
         return OrgProfile.model_validate(data)
 
+    def read_profile(self, paths: Iterable[str | Path], names: Iterable[str] | None = None):
+        """A profile read back from documents (a charter, a filed form): ``(ReadBack, errors)``.
+
+        The facts are the same ones prefilling uses; what the documents do not
+        state comes from the type's defaults (assistant/profile/readback.py).
+        """
+        from assistant.profile import profile_from_facts
+
+        facts, errors = self.read_documents(paths, names)
+        return profile_from_facts(facts, self.rulebook), errors
+
     def read_documents(self, paths: Iterable[str | Path], names: Iterable[str] | None = None) -> tuple[list[DocumentFact], list[str]]:
         """Facts from every readable document, and one bilingual error per unreadable one."""
         from assistant.kb.loaders import LoadError
@@ -161,13 +172,15 @@ class FormFillingService:
 
     def apply(self, filled: FilledForm, entries: dict[str, str], today: date | None = None) -> FilledForm:
         """Put the user's entries into a filled form (source: 用户填写) and revalidate."""
+        changed: set[str] = set()
         for field_id, text in entries.items():
             filled.form.field(field_id)  # unknown ids are an error, not silently dropped
             current = filled.values[field_id]
             text = "" if text is None else str(text)
             if text.strip() != current.value.strip():
                 filled.values[field_id] = FieldValue(text.strip(), Source("user") if text.strip() else None)
-        derive_values(filled.form, filled.values, today)
+                changed.add(field_id)
+        derive_values(filled.form, filled.values, today, changed)
         filled.checks = self.validate(filled.form.id, {k: v.value for k, v in filled.values.items()}, today)
         return filled
 

@@ -17,7 +17,7 @@ from assistant.rules import Rulebook
 from assistant.rules.localities import NATIONAL_NAMES
 from assistant.text.amounts import format_yuan
 from assistant.text.errors import FormatError
-from assistant.text.ids import age_on, parse_id_number
+from assistant.text.ids import age_on, check_uscc, parse_id_number
 from assistant.text.numerals import parse_ratio
 
 
@@ -56,6 +56,11 @@ def profile_problems(profile: OrgProfile, rulebook: Rulebook, today: date | None
 
 def _name(p: OrgProfile, rb: Rulebook) -> list[ProfileProblem]:
     out, names, t = [], rb.names, p.org_type
+    if p.credit_code:
+        try:
+            check_uscc(p.credit_code)
+        except FormatError as exc:
+            out.append(problem("credit_code", "credit_code_format", str(exc)))
     prefix = names.forbidden_prefix(p.name)
     if t in ("社会团体", "社会服务机构") and p.is_local and prefix:
         out.append(problem("name", "local_name_prefix",

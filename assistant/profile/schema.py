@@ -186,6 +186,7 @@ class OrgProfile(_Model):
     level: Level = Field("市级", title="层级", description="全国性；地方性分市级、区级")
     region: str = Field("", title="行政区划", description="登记所在行政区划，如 某某市、某某市某某区；空则为所设置的地方")
     name: str = Field(..., min_length=1, title="名称", description="组织全称")
+    credit_code: str | None = Field(None, title="统一社会信用代码", description="已登记的组织的18位统一社会信用代码（新设立的不填）")
     address: str = Field(..., min_length=1, title="住所", description="住所地址")
     premises_use_years: float | None = Field(None, title="场所使用年限", description="住所使用权剩余年限（年），地方规则可规定下限")
     purpose: str = Field(..., min_length=1, title="宗旨", description="宗旨")

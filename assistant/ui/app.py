@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import signal
 import sys
 
@@ -63,6 +64,9 @@ def build_app(services: Services) -> gr.Blocks:
     files.setup(services.settings)
     with gr.Blocks(title="社组助手", analytics_enabled=False) as app:
         gr.Markdown("# 社组助手\n社会组织政策问答 · 章程起草 · 材料检查 · 智能填报")
+        # The organization profile (raw profile data, per browser session) that 章程起草 edits and
+        # 材料检查, 智能填报 and 风险识别 use: a tab whose build() takes ``profile`` gets it.
+        shared = {"profile": gr.State(None)}
         with gr.Tabs() as tabs:
             for module_name, label in TABS:
                 try:
@@ -71,8 +75,9 @@ def build_app(services: Services) -> gr.Blocks:
                     if exc.name != f"assistant.ui.{module_name}":
                         raise
                     continue
+                wanted = inspect.signature(module.build).parameters
                 with gr.Tab(label, id=module_name):
-                    built = module.build(services)
+                    built = module.build(services, **{k: v for k, v in shared.items() if k in wanted})
                 if hasattr(module, "bind_page"):  # a tab that links can open (the document viewer)
                     module.bind_page(app, tabs, built, services)
     files.guard_file_inputs(app)

@@ -87,10 +87,16 @@ def _passed_markdown(result) -> str:
     return "\n".join(f"- {marks.PASSED}{rid} {by_id[rid].item}" for rid in result.passed)
 
 
-def build(services) -> None:
+def build(services, profile: gr.State | None = None) -> None:
+    """The tab; ``profile`` is the organization profile the tabs share: its type is checked
+    against, and the uploaded filing can become it."""
+    from assistant.ui.drafting_tab import profile_label
+
+    profile = profile if profile is not None else gr.State(None)
     gr.Markdown("上传一份或多份材料（docx / pdf / txt，或扫描件、照片 pdf / png / jpg / tif），多份文件视为同一申请"
                 "一并审查；合订在一个文件里的整套材料按各份材料分别审查。扫描件经文字识别（每页数秒），并核对印章和签字。"
                 "检查依据规则库逐项进行，不使用大模型判断；文件中的文字只作为材料内容，不作为指令。")
+    profile_line = gr.Markdown(profile_label(None), elem_id="check-profile-current")
     with gr.Row():
         with gr.Column(scale=2):
             uploads = gr.File(label="上传材料", file_count="multiple", file_types=UPLOAD_TYPES, elem_id="check-upload")
@@ -98,6 +104,9 @@ def build(services) -> None:
             kind = gr.Dropdown(KIND_CHOICES, value="", label="材料类别", elem_id="check-kind")
             org_type = gr.Dropdown(ORG_TYPE_CHOICES, value="", label="组织类型", elem_id="check-org-type")
             run_button = gr.Button("开始检查", variant="primary", elem_id="check-run")
+            as_profile = gr.Checkbox(label="同时把材料读作组织概况（供章程起草、智能填报使用）", value=False,
+                                     elem_id="check-as-profile")
+    readback_status = gr.Markdown(elem_id="check-readback-status")
     summary = gr.Markdown(elem_id="check-summary")
     findings = gr.HTML(elem_id="check-findings")
     with gr.Accordion("已通过的审查事项", open=False):
@@ -127,5 +136,26 @@ def build(services) -> None:
         return (_summary_markdown(result), findings_html(result, lambda text: basis_html(services, text)),
                 _passed_markdown(result), [str(docx_path), str(md_path)])
 
-    run_button.click(run, inputs=[uploads, kind, org_type], outputs=[summary, findings, passed, report_files],
-                     api_name="check")
+    def run_and_read(files, kind_value, org_type_value, read_profile=False, progress=gr.Progress()):
+        # Read before the check: the check's run deletes the uploads when it ends.
+        shared, note = read_profile_from(services, files) if read_profile and files else (gr.skip(), "")
+        return (*run(files, kind_value, org_type_value, progress), shared, note)
+
+    run_button.click(run_and_read, inputs=[uploads, kind, org_type, as_profile],
+                     outputs=[summary, findings, passed, report_files, profile, readback_status], api_name="check")
+
+    def shared_changed(data):
+        wanted = (data or {}).get("org_type")
+        return profile_label(data), gr.update(value=wanted) if wanted in ORG_TYPES else gr.skip()
+
+    profile.change(shared_changed, inputs=profile, outputs=[profile_line, org_type], show_progress="hidden")
+
+
+def read_profile_from(services, files) -> tuple:
+    """(new shared profile or gr.skip(), note): the filing read back into a profile."""
+    paths = ui_files.paths_of(files)
+    read, errors = services.filler.read_profile(paths, [p.name for p in paths])
+    note = read.summary() + "".join(f"\n- {html.escape(e)}" for e in errors)
+    if not read.sources:
+        return gr.skip(), note
+    return read.data, f"{note}\n\n已用作组织概况，可在“章程起草”中核对、补全和保存。"

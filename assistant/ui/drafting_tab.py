@@ -2,20 +2,37 @@
 validation, Markdown preview, DOCX download, the policy passages relevant to
 the organization's field, and optional LLM help for 宗旨/业务范围 and clauses.
 
+The form is the editor of the organization profile the tabs share (one
+``gr.State`` made in assistant/ui/app.py): it starts from an example, a saved
+profile file or a charter read back, every edit updates the shared profile, and
+a profile changed elsewhere (智能填报, 材料检查) refills the form. The form on the
+left, the checks and the (height-limited) preview on the right, wrapping to one
+column on a narrow screen.
+
 All drafting goes through ``services.drafter``; this module only maps form
-values to profile data (``form_to_data``) and results to components.
+values to profile data (``form_to_data``, ``data_to_form``) and results to components.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import time
 from fractions import Fraction
 from typing import Any
 
 import gradio as gr
 
-from assistant.profile import type_defaults, validate_profile_data
+from assistant.profile import (
+    PROFILE_SUFFIXES,
+    ProfileError,
+    example_profiles,
+    keep_unasked,
+    load_profile_data,
+    save_profile_data,
+    type_defaults,
+    validate_profile_data,
+)
 from assistant.rules import Bound, Rulebook
 from assistant.text.numerals import ratio_phrase, ratio_text
 from assistant.ui import files as ui_files
@@ -28,16 +45,21 @@ FIELD_CATEGORIES = ["行业协会商会", "科技类", "公益慈善类", "城�
 PARTY_MODES = ["独立党组织", "联合党组织", "党建联络员", "党建指导员"]
 _STANDING_MEETINGS = 2  # the model charters' usual 常务理事会 frequency (not a legal number)
 NO_LLM = "未启用大模型（LLM 后端为 none 或不可用），无法生成建议；起草功能不受影响。"
+PREVIEW_MAX_HEIGHT = 640  # px: the preview scrolls instead of making the page ~8,000 px tall
+COLUMN_MIN_WIDTH = 460  # px: below two of these the columns wrap into one
+# What the form leaves out on purpose for some types; a loaded profile's value must not come back.
+FORM_DECIDES = ("members", "founders", "hometown", "social_group_kind", "foundation_kind", "supervisory_unit",
+                "governance.assembly", "governance.standing_council")
 
 # Form field -> default value, per type choice (from assistant.profile.type_defaults).
 FORM_KEYS = [
-    "type_choice", "level", "region", "name", "address", "hometown", "registration_authority", "supervisory_unit",
+    "type_choice", "level", "region", "name", "credit_code", "address", "hometown", "registration_authority", "supervisory_unit",
     "direct_registration", "field_category", "purpose", "business_scope", "activity_area",
     "amount_yuan", "funds_source", "member_kinds", "individual_count", "unit_count", "dues", "founders",
     "assembly_form", "term_years", "assembly_quorum", "assembly_pass", "council_size_min", "council_size_max",
     "council_meetings", "council_quorum", "council_pass", "council_special", "has_standing", "standing_size",
     "standing_meetings", "supervision_form", "supervision_count", "chair_title", "vice_chair_title", "secretary_title",
-    "legal_representative", "age_limit", "max_consecutive_terms", "full_party_members", "party_mode",
+    "legal_representative", "age_limit", "max_consecutive_terms", "persons", "full_party_members", "party_mode",
 ]
 
 
@@ -130,12 +152,41 @@ def _founders(text: str) -> list[dict]:
     return out
 
 
-def form_to_data(values: dict[str, Any]) -> dict[str, Any]:
+def _persons(text: str) -> list[dict]:
+    """One 拟任负责人 per line: 姓名，职务[，身份证号码]."""
+    out = []
+    for line in (text or "").splitlines():
+        parts = [p.strip() for p in re.split(r"[,，|]", line) if p.strip()]
+        if len(parts) >= 2:
+            person = {"name": parts[0], "role": parts[1]}
+            if len(parts) > 2:
+                person["id_number"] = parts[2].upper()
+            out.append(person)
+    return out
+
+
+def _with_known_persons(persons: list[dict], known: list[dict]) -> list[dict]:
+    """The form's persons, each keeping what a loaded profile knew of them beyond name, role and ID."""
+    by_name = {p.get("name"): p for p in known or []}
+    return [{**{k: v for k, v in by_name.get(p["name"], {}).items() if k not in ("role", "id_number")}, **p}
+            for p in persons]
+
+
+def form_to_data(values: dict[str, Any], base: dict[str, Any] | None = None) -> dict[str, Any]:
     """Form values (FORM_KEYS) -> raw profile data for validate_profile_data / the drafter.
 
     What the form does not ask (the region when left empty, the assembly's special majority)
-    is left out: the rulebook supplies it.
+    is left out: the rulebook supplies it, unless ``base`` (the profile the form was loaded
+    from) states it.
     """
+    data = _form_data(values)
+    if base:
+        data["leadership"]["persons"] = _with_known_persons(data["leadership"]["persons"],
+                                                            (base.get("leadership") or {}).get("persons") or [])
+    return keep_unasked(data, base, FORM_DECIDES)
+
+
+def _form_data(values: dict[str, Any]) -> dict[str, Any]:
     v = values
     org_type, group_kind, foundation_kind = _split_type(v["type_choice"])
     term = _int(v["term_years"])
@@ -148,7 +199,7 @@ def form_to_data(values: dict[str, Any]) -> dict[str, Any]:
     }
     data: dict[str, Any] = {
         "org_type": org_type, "level": v["level"], "region": (v["region"] or "").strip(),
-        "name": v["name"], "address": v["address"], "purpose": v["purpose"], "business_scope": _lines(v["business_scope"]),
+        "name": v["name"], "credit_code": (v.get("credit_code") or "").strip().upper() or None, "address": v["address"], "purpose": v["purpose"], "business_scope": _lines(v["business_scope"]),
         "activity_area": v["activity_area"] or "", "field_category": v["field_category"],
         "registration_authority": v["registration_authority"],
         "direct_registration": bool(v["direct_registration"]),
@@ -157,7 +208,8 @@ def form_to_data(values: dict[str, Any]) -> dict[str, Any]:
         "governance": governance,
         "leadership": {"chair_title": v["chair_title"], "vice_chair_title": v["vice_chair_title"],
                        "secretary_title": v["secretary_title"], "legal_representative": v["legal_representative"],
-                       "age_limit": _int(v["age_limit"]), "max_consecutive_terms": _int(v["max_consecutive_terms"])},
+                       "age_limit": _int(v["age_limit"]), "max_consecutive_terms": _int(v["max_consecutive_terms"]),
+                       "persons": _persons(v.get("persons") or "")},
         "party_building": {"full_party_members": _int(v["full_party_members"]), "mode": v["party_mode"]},
     }
     if org_type == "社会团体":
@@ -175,6 +227,74 @@ def form_to_data(values: dict[str, Any]) -> dict[str, Any]:
         if org_type == "基金会":
             data["foundation_kind"] = foundation_kind
     return data
+
+
+def type_choice_of(data: dict[str, Any]) -> str:
+    """The form's type choice for profile data (the inverse of ``_split_type``)."""
+    org_type = data.get("org_type") or "社会团体"
+    if org_type == "基金会":
+        return f"{data.get('foundation_kind') or '非公募'}基金会"
+    if org_type == "社会团体":
+        kind = data.get("social_group_kind") or "一般社会团体"
+        return kind if kind in TYPE_CHOICES else "社会团体"
+    return org_type if org_type in TYPE_CHOICES else "社会团体"
+
+
+def _ratio_value(value: Any) -> Any:
+    try:
+        return ratio_text(value)
+    except ValueError:
+        return None
+
+
+def data_to_form(data: dict[str, Any], rulebook: Rulebook) -> dict[str, Any]:
+    """Profile data -> form values (FORM_KEYS), the inverse of ``form_to_data``; what the
+    data leaves out shows the type's default."""
+    choice = type_choice_of(data)
+    values = {**form_defaults(choice, rulebook), **_blank_text(rulebook)}
+    gov = data.get("governance") or {}
+    council, assembly = gov.get("council") or {}, gov.get("assembly") or {}
+    standing, supervision = gov.get("standing_council") or {}, gov.get("supervision") or {}
+    lead, members = data.get("leadership") or {}, data.get("members") or {}
+    funds, party = data.get("funds") or {}, data.get("party_building") or {}
+    stated = {
+        "level": data.get("level"), "region": data.get("region"), "name": data.get("name"),
+        "credit_code": data.get("credit_code"), "address": data.get("address"), "hometown": data.get("hometown"),
+        "registration_authority": data.get("registration_authority"), "supervisory_unit": data.get("supervisory_unit"),
+        "direct_registration": data.get("direct_registration"), "field_category": data.get("field_category"),
+        "purpose": data.get("purpose"), "business_scope": "\n".join(data.get("business_scope") or []),
+        "activity_area": data.get("activity_area"), "amount_yuan": funds.get("amount_yuan"),
+        "funds_source": funds.get("source"), "member_kinds": members.get("kinds"),
+        "individual_count": members.get("individual_count"), "unit_count": members.get("unit_count"),
+        "dues": members.get("dues"),
+        "founders": "\n".join("，".join(str(x) for x in (f.get("name"), f.get("kind"), f.get("contribution_yuan")) if x)
+                              for f in data.get("founders") or []),
+        "assembly_form": assembly.get("form"), "term_years": council.get("term_years") or assembly.get("term_years"),
+        "assembly_quorum": _ratio_value(assembly.get("quorum")), "assembly_pass": _ratio_value(assembly.get("pass_ratio")),
+        "council_size_min": council.get("size_min"), "council_size_max": council.get("size_max"),
+        "council_meetings": council.get("meetings_per_year"), "council_quorum": _ratio_value(council.get("quorum")),
+        "council_pass": _ratio_value(council.get("pass_ratio")),
+        "council_special": _ratio_value(council.get("special_pass_ratio")),
+        "has_standing": bool(standing), "standing_size": standing.get("size"),
+        "standing_meetings": standing.get("meetings_per_year"),
+        "supervision_form": supervision.get("form"), "supervision_count": supervision.get("count"),
+        "chair_title": lead.get("chair_title"), "vice_chair_title": lead.get("vice_chair_title"),
+        "secretary_title": lead.get("secretary_title"), "legal_representative": lead.get("legal_representative"),
+        "age_limit": lead.get("age_limit"), "max_consecutive_terms": lead.get("max_consecutive_terms"),
+        "persons": "\n".join("，".join(str(x) for x in (p.get("name"), p.get("role"), p.get("id_number")) if x)
+                             for p in lead.get("persons") or []),
+        "full_party_members": party.get("full_party_members"), "party_mode": party.get("mode"),
+    }
+    values.update({k: v for k, v in stated.items() if v is not None})
+    return values
+
+
+def profile_label(data: dict[str, Any] | None) -> str:
+    """One line naming the shared profile, for the tabs that use it."""
+    if not data or not data.get("name"):
+        return "尚未填写组织概况（可在“章程起草”中从示例开始、载入已保存的概况或从章程读取）。"
+    code = f"，统一社会信用代码 {data['credit_code']}" if data.get("credit_code") else ""
+    return f"当前组织概况：**{data['name']}**（{type_choice_of(data)}{code}）"
 
 
 def problems_markdown(values: dict[str, Any], rulebook: Rulebook) -> str:
@@ -201,12 +321,16 @@ def passages_html(passages) -> str:
     return "\n".join(cards)
 
 
-def build(services) -> None:
+def build(services, profile: gr.State | None = None) -> None:
+    """The tab; ``profile`` is the organization profile the tabs share (a local one when absent)."""
     drafter, rulebook = services.drafter, services.rulebook
+    profile = profile if profile is not None else gr.State(None)
     start = form_defaults("社会团体", rulebook)
-    gr.Markdown("根据组织概况起草章程：法定事项由模板逐项覆盖，数字全部取自概况。修改任一项，下方即时显示校验结果。")
-    with gr.Row():
-        with gr.Column(scale=3):
+    gr.Markdown("根据组织概况起草章程：法定事项由模板逐项覆盖，数字全部取自概况。可从示例开始、载入保存过的概况，"
+                "或从已有章程读取；修改任一项，右侧即时显示校验结果。组织概况在“材料检查”“智能填报”“风险识别”中共用。")
+    bar = _profile_bar(services.settings, rulebook)
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=COLUMN_MIN_WIDTH):
             c: dict[str, gr.components.Component] = {}
             _basic_info(c, start, rulebook)
             llm_help = _purpose_and_scope(c)
@@ -214,13 +338,35 @@ def build(services) -> None:
             _governance(c, start, ratio_choices(rulebook))
             _leadership_and_party(c, start)
             generate = gr.Button("生成章程草稿", variant="primary", elem_id="drafting-generate")
-        with gr.Column(scale=2):
+        with gr.Column(scale=1, min_width=COLUMN_MIN_WIDTH):
             side = _side_panel(start, rulebook)
-    preview = gr.Markdown(elem_id="drafting-preview")
     inputs = [c[k] for k in FORM_KEYS]
-    _wire_validation(c, inputs, side["problems"], rulebook)
-    _wire_generate(drafter, inputs, generate, side, preview)
+    _wire_validation(c, inputs, side["problems"], rulebook, profile)
+    _wire_profile_bar(services, bar, inputs, profile, llm_help["description"])
+    _wire_generate(drafter, inputs, generate, side, profile)
     _wire_llm_help(drafter, c, llm_help, side)
+
+
+def _profile_bar(settings, rulebook: Rulebook) -> dict:
+    """Where a profile comes from and goes to: an example, a saved file, a charter read back; save."""
+    bar: dict[str, Any] = {}
+    examples, errors = example_profiles(settings.profiles_dir, rulebook)
+    bar["examples"] = {e.key: e for e in examples}
+    with gr.Accordion("组织概况：从示例开始 · 载入 · 从章程读取 · 保存", open=True, elem_id="drafting-profile-bar"):
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, min_width=280):
+                bar["example"] = gr.Dropdown([(e.title, e.key) for e in examples], value=examples[0].key if examples else None,
+                                             label="示例组织概况（各类型一份，名称、人员均为虚构）", elem_id="drafting-example")
+                bar["load_example"] = gr.Button("从示例开始", elem_id="drafting-load-example")
+            bar["file"] = gr.File(label="载入保存过的组织概况（.yaml / .json）", file_types=list(PROFILE_SUFFIXES),
+                                  type="filepath", elem_id="drafting-profile-file", scale=2, min_width=240)
+            bar["charter"] = gr.File(label="从章程或申请材料读取（.docx / .pdf / .txt）", file_types=[".docx", ".pdf", ".txt", ".md"],
+                                     type="filepath", elem_id="drafting-readback-file", scale=2, min_width=240)
+            with gr.Column(scale=2, min_width=240):
+                bar["save"] = gr.Button("保存组织概况（下载 YAML 文件）", elem_id="drafting-save")
+                bar["download"] = gr.File(label="组织概况文件", interactive=False, elem_id="drafting-profile-download")
+        bar["status"] = gr.Markdown("\n".join(f"- {e}" for e in errors), elem_id="drafting-profile-status")
+    return bar
 
 
 def _values_of(args) -> dict[str, Any]:
@@ -238,6 +384,7 @@ def _basic_info(c: dict, start: dict, rulebook: Rulebook) -> None:
         with gr.Row():
             c["name"] = gr.Textbox(label="名称", placeholder=f"如：{here.name}人工智能伦理研究会", elem_id="drafting-name")
             c["region"] = gr.Textbox(label="行政区划", value=here.name, elem_id="drafting-region")
+        c["credit_code"] = gr.Textbox(label="统一社会信用代码（已登记的填写，新设立的不填）", elem_id="drafting-credit-code")
         c["address"] = gr.Textbox(label="住所", placeholder="具体到门牌号", elem_id="drafting-address")
         c["hometown"] = gr.Textbox(label="原籍地（仅异地商会）", placeholder="如：浙江省温州市", elem_id="drafting-hometown")
         with gr.Row():
@@ -261,6 +408,7 @@ def _purpose_and_scope(c: dict) -> dict:
             ui["description"] = gr.Textbox(label="简短说明（供大模型润色）", placeholder="用几句话说明组织做什么", scale=3)
             ui["polish_purpose"] = gr.Button("润色宗旨", scale=1)
             ui["polish_scope"] = gr.Button("润色业务范围", scale=1)
+        ui["polish_status"] = gr.Markdown(elem_id="drafting-polish-status")
         ui["suggestion"] = gr.Textbox(label="建议（可编辑后采用）", lines=3, elem_id="drafting-suggestion")
         ui["suggestion_field"] = gr.State("")
         ui["accept"] = gr.Button("采用建议")
@@ -321,6 +469,8 @@ def _leadership_and_party(c: dict, start: dict) -> None:
             c["age_limit"] = gr.Number(label="最高任职年龄（周岁）", value=start["age_limit"], precision=0,
                                        elem_id="drafting-age-limit")
             c["max_consecutive_terms"] = gr.Number(label="最多连任届数", value=start["max_consecutive_terms"], precision=0)
+        c["persons"] = gr.Textbox(label="拟任负责人（每行：姓名，职务，身份证号码；供“智能填报”预填）", lines=2,
+                                  elem_id="drafting-persons")
     with gr.Accordion("七、党建", open=False):
         with gr.Row():
             c["full_party_members"] = gr.Number(label="正式党员人数", value=start["full_party_members"], precision=0)
@@ -333,6 +483,9 @@ def _side_panel(start: dict, rulebook: Rulebook) -> dict:
                                    label="校验结果")
     side["status"] = gr.Markdown(elem_id="drafting-status")
     side["docx"] = gr.File(label="下载章程（DOCX）", interactive=False, elem_id="drafting-docx")
+    with gr.Accordion("章程预览", open=True):
+        side["preview"] = gr.Markdown("生成后在此预览全文（可滚动）。", elem_id="drafting-preview", max_height=PREVIEW_MAX_HEIGHT,
+                                      container=True)
     with gr.Accordion("相关政策条文", open=True):
         side["passages"] = gr.HTML(elem_id="drafting-passages")
     with gr.Accordion("条款解释（需大模型）", open=False):
@@ -344,14 +497,26 @@ def _side_panel(start: dict, rulebook: Rulebook) -> dict:
 
 # --- events ---------------------------------------------------------------------------------
 
-def _wire_validation(c: dict, inputs: list, problems, rulebook: Rulebook) -> None:
+def _wire_validation(c: dict, inputs: list, problems, rulebook: Rulebook, profile: gr.State) -> None:
+    """Every edit re-checks the form and becomes the shared profile; a profile changed
+    elsewhere refills the form (only when it says something else, so the two never loop)."""
     def on_change(*args):
-        return problems_markdown(_values_of(args), rulebook)
+        *values, shared = args
+        return problems_markdown(_values_of(values), rulebook), form_to_data(_values_of(values), shared)
 
-    # .change also fires when the type switch below rewrites the defaults, so the
-    # messages always describe what the form shows; always_last drops stale runs.
-    for component in inputs:
-        component.change(on_change, inputs=inputs, outputs=problems, show_progress="hidden", trigger_mode="always_last")
+    # One listener for all fields: .change also fires when a load or the type switch
+    # rewrites them, so the messages always describe what the form shows; always_last
+    # drops stale runs.
+    gr.on([component.change for component in inputs], on_change, inputs=[*inputs, profile], outputs=[problems, profile],
+          show_progress="hidden", trigger_mode="always_last")
+
+    def on_shared(shared, *values):
+        if not shared or form_to_data(_values_of(values), shared) == shared:
+            return [gr.skip() for _ in inputs]
+        filled = data_to_form(shared, rulebook)
+        return [filled[k] for k in FORM_KEYS]
+
+    profile.change(on_shared, inputs=[profile, *inputs], outputs=inputs, show_progress="hidden")
 
     default_keys = [k for k in FORM_KEYS if k in form_defaults("社会团体", rulebook) and k != "type_choice"]
 
@@ -359,15 +524,76 @@ def _wire_validation(c: dict, inputs: list, problems, rulebook: Rulebook) -> Non
         defaults = form_defaults(choice, rulebook)
         return [defaults[k] for k in default_keys]
 
-    c["type_choice"].change(on_type, inputs=c["type_choice"], outputs=[c[k] for k in default_keys])
+    # .input: only the user's own switch brings the type's defaults, not a loaded profile.
+    c["type_choice"].input(on_type, inputs=c["type_choice"], outputs=[c[k] for k in default_keys])
 
 
-def _wire_generate(drafter, inputs: list, generate, side: dict, preview) -> None:
+def _seconds(started: float) -> str:
+    return f"用时 {time.perf_counter() - started:.1f} 秒"
+
+
+def _wire_profile_bar(services, bar: dict, inputs: list, profile: gr.State, description) -> None:
+    rulebook = services.rulebook
+
+    def loaded(data: dict, note: str, started: float):
+        filled = data_to_form(data, rulebook)
+        return [f"{note}（{_seconds(started)}）", data, data.get("description") or gr.skip(), *[filled[k] for k in FORM_KEYS]]
+
+    def unchanged(note: str):
+        return [note, gr.skip(), gr.skip(), *[gr.skip() for _ in inputs]]
+
+    outputs = [bar["status"], profile, description, *inputs]
+
+    def from_example(key):
+        started = time.perf_counter()
+        example = bar["examples"].get(key)
+        if example is None:
+            return unchanged("请先选择一个示例。")
+        return loaded(example.data, f"已载入示例“{example.title}”：名称、地址和人员均为虚构，请逐项改成本组织的情况", started)
+
+    def from_file(path):
+        started = time.perf_counter()
+        with ui_files.reading(path) as paths:
+            if not paths:
+                return unchanged("")
+            try:
+                data = load_profile_data(paths[0])
+            except ProfileError as exc:
+                return unchanged(f"**未能载入：** {html.escape(str(exc).replace(str(paths[0]), paths[0].name))}")
+            return loaded(data, f"已载入组织概况文件“{paths[0].name}”", started)
+
+    def from_charter(path):
+        started = time.perf_counter()
+        with ui_files.reading(path) as paths:
+            if not paths:
+                return unchanged("")
+            read, errors = services.filler.read_profile(paths, [p.name for p in paths])
+        if errors:
+            return unchanged("**未能读取：** " + "；".join(html.escape(e) for e in errors))
+        return loaded(read.data, read.summary(), started)
+
+    bar["load_example"].click(from_example, inputs=bar["example"], outputs=outputs)
+    bar["file"].upload(from_file, inputs=bar["file"], outputs=outputs)
+    bar["charter"].upload(from_charter, inputs=bar["charter"], outputs=outputs)
+
+    def save(shared, *values):
+        data = form_to_data(_values_of(values), shared)
+        out_dir = ui_files.output_dir("szzs-profile-")
+        name = re.sub(r"[\\/:*?\"<>|\s]", "", data.get("name") or "") or "组织"
+        path = save_profile_data(data, out_dir / f"{name}组织概况.yaml")
+        return f"已保存：{path.name}。下次在此处“载入保存过的组织概况”即可继续。", str(path)
+
+    bar["save"].click(save, inputs=[profile, *inputs], outputs=[bar["status"], bar["download"]])
+
+
+def _wire_generate(drafter, inputs: list, generate, side: dict, profile: gr.State) -> None:
     def on_generate(*args):
+        *values, shared = args
+        started = time.perf_counter()
         try:
-            result = drafter.draft(form_to_data(_values_of(args)))
+            result = drafter.draft(form_to_data(_values_of(values), shared))
         except Exception as exc:  # noqa: BLE001 — show every drafting error to the user, in Chinese
-            return f"**未能生成章程草稿**\n\n{html.escape(str(exc))}", None, "", gr.update()
+            return (f"**未能生成章程草稿**（{_seconds(started)}）\n\n{html.escape(str(exc))}", None, "", gr.update())
         out_dir = ui_files.output_dir("szzs-draft-")
         safe_name = re.sub(r"[\\/:*?\"<>|\s]", "", result.profile.name) or "charter"
         path = result.write_docx(out_dir / f"{safe_name}章程.docx")
@@ -375,27 +601,43 @@ def _wire_generate(drafter, inputs: list, generate, side: dict, preview) -> None
         summary = (f"已生成：{result.charter.title}，共{len(result.charter.chapters)}章{len(result.charter.articles)}条；"
                    f"法定事项 {sum(1 for r in result.charter.coverage if r.articles)}/{len(result.charter.coverage)} 项已覆盖；"
                    f"一致性检查 {result.checks_passed}/{len(result.checks)} 通过。" + (f"\n\n提示：{note}" if note else ""))
-        return summary, str(path), result.markdown, passages_html(drafter.relevant_passages(result.profile))
+        passages = passages_html(drafter.relevant_passages(result.profile))
+        return f"{summary}\n\n（起草{result.seconds:.1f} 秒，连同政策条文共{_seconds(started)}）", str(path), result.markdown, passages
 
-    generate.click(on_generate, inputs=inputs, outputs=[side["status"], side["docx"], preview, side["passages"]])
+    generate.click(on_generate, inputs=[*inputs, profile], outputs=[side["status"], side["docx"], side["preview"], side["passages"]])
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[\s，,。；;、“”\"'：:（）()]", "", text or "")
+
+
+def polish_note(field_name: str, suggestion: str, description: str, current: str, seconds: float) -> str:
+    """What the polishing did, in plain words, with its time."""
+    label = "宗旨" if field_name == "purpose" else "业务范围"
+    took = f"（用时 {seconds:.1f} 秒）"
+    if _bare(suggestion) in (_bare(description), _bare(current)):
+        source = "简短说明" if _bare(suggestion) == _bare(description) else f"当前的{label}"
+        return f"模型返回的文字与{source}相同，没有作任何修改{took}。可以补充说明后再试，或直接填写。"
+    return f"已生成{label}建议{took}，核对、修改后点击“采用建议”。"
 
 
 def _wire_llm_help(drafter, c: dict, ui: dict, side: dict) -> None:
-    def on_polish(field_name, text, choice, name):
+    def on_polish(field_name, text, choice, name, purpose, scope):
         org_type = _split_type(choice)[0]
+        started = time.perf_counter()
         try:
             s = drafter.suggest_wording(field_name, text or "", org_type, name or "")
         except Exception as exc:  # noqa: BLE001 — a failing model must not break the form
-            return f"（生成建议失败：{exc}）", field_name
+            return "", field_name, f"生成建议失败（{_seconds(started)}）：{html.escape(str(exc))}"
         if s is None:
-            return (NO_LLM if not drafter.has_llm else "请先填写简短说明。"), field_name
-        return s.text, field_name
+            return "", field_name, (NO_LLM if not drafter.has_llm else "请先填写简短说明。")
+        current = purpose if field_name == "purpose" else scope
+        return s.text, field_name, polish_note(field_name, s.text, text or "", current or "", time.perf_counter() - started)
 
-    polish_inputs = [ui["description"], c["type_choice"], c["name"]]
-    ui["polish_purpose"].click(lambda t, ch, n: on_polish("purpose", t, ch, n), inputs=polish_inputs,
-                               outputs=[ui["suggestion"], ui["suggestion_field"]])
-    ui["polish_scope"].click(lambda t, ch, n: on_polish("business_scope", t, ch, n), inputs=polish_inputs,
-                             outputs=[ui["suggestion"], ui["suggestion_field"]])
+    polish_inputs = [ui["description"], c["type_choice"], c["name"], c["purpose"], c["business_scope"]]
+    polish_outputs = [ui["suggestion"], ui["suggestion_field"], ui["polish_status"]]
+    ui["polish_purpose"].click(lambda *a: on_polish("purpose", *a), inputs=polish_inputs, outputs=polish_outputs)
+    ui["polish_scope"].click(lambda *a: on_polish("business_scope", *a), inputs=polish_inputs, outputs=polish_outputs)
 
     def on_accept(text, field_name, purpose, scope):
         if not text or text.startswith(("（", NO_LLM[:6])) or field_name not in ("purpose", "business_scope"):
@@ -417,4 +659,4 @@ def _blank_text(rulebook: Rulebook) -> dict[str, Any]:
     here = rulebook.locality
     return {"level": "市级", "region": here.name, "name": "", "address": "", "hometown": "",
             "registration_authority": here.registration_authority, "supervisory_unit": "", "purpose": "", "business_scope": "",
-            "activity_area": "", "founders": ""}
+            "activity_area": "", "founders": "", "credit_code": "", "persons": ""}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import time
 
 import gradio as gr
 
@@ -44,14 +45,15 @@ def render_summary(filled, messages: list[str]) -> str:
     return "\n".join([head] + [f"- {n}" for n in filled.notices] + [f"- ✗ {m}" for m in messages])
 
 
-def build(services) -> None:
+def build(services, profile: gr.State | None = None) -> None:
+    """The tab; ``profile`` is the organization profile the tabs share (章程起草 edits it)."""
     filler = services.filler
     if not filler.forms:
         gr.Markdown("没有可用的表单定义（corpus/forms）。\n" + "\n".join(f"- {e}" for e in filler.load_errors))
         return
-    gr.Markdown("选择表单后，上传组织概况（YAML/JSON）或章程、上年度工作报告等材料，点击“预填”；"
-                "每一栏右侧显示内容来源和校验结果，修改时即时校验。校验只依据规则，不依赖大模型。")
-    tab = _FormsTab(filler)
+    gr.Markdown("选择表单，点击“预填”：各栏取自“章程起草”中的组织概况（不需要任何文件），也可上传保存过的组织概况文件，"
+                "或章程、上年度工作报告等材料；每一栏右侧显示内容来源和校验结果，修改时即时校验。校验只依据规则，不依赖大模型。")
+    tab = _FormsTab(filler, profile if profile is not None else gr.State(None))
     tab.wire_choose()
     tab.wire_prefill()
     tab.wire_live_validation()
@@ -63,15 +65,20 @@ class _FormsTab:
     """The tab's components and their events. Every form's fields are built once (hidden unless
     chosen); ``boxes``/``notes`` hold each form's inputs and note lines, in field order."""
 
-    def __init__(self, filler):
+    def __init__(self, filler, profile: gr.State):
         self.filler = filler
+        self.profile = profile
         self.forms = filler.forms
         self.form_list = list(self.forms.values())
         default_id = self.form_list[0].id
+        from assistant.ui.drafting_tab import profile_label
+
+        self.profile_line = gr.Markdown(profile_label(None), elem_id="fill-profile-current")
+        self.profile.change(profile_label, inputs=self.profile, outputs=self.profile_line, show_progress="hidden")
         with gr.Row():
             self.chooser = gr.Dropdown(choices=[(f.title, f.id) for f in self.form_list], value=default_id, label="选择表单",
                                        elem_id="fill-form", scale=2)
-            self.profile_file = gr.File(label="组织概况（YAML/JSON）", file_types=[".yaml", ".yml", ".json"],
+            self.profile_file = gr.File(label="另用保存过的组织概况文件（可选，.yaml / .json）", file_types=[".yaml", ".yml", ".json"],
                                         type="filepath", elem_id="fill-profile", scale=2)
             self.documents = gr.File(label="材料：章程、上年度工作报告等", file_count="multiple",
                                      file_types=[".docx", ".pdf", ".txt", ".md"], type="filepath", elem_id="fill-documents",
@@ -151,21 +158,35 @@ class _FormsTab:
 
         self.chooser.change(choose, inputs=self.chooser, outputs=[*self.groups.values(), self.field_choice])
 
-    def wire_prefill(self) -> None:
-        def prefill(form_id, profile_path, document_files, state_value):
-            from assistant.profile import ProfileError
+    def shared_profile(self, data, messages: list[str]):
+        """The shared profile as an OrgProfile for prefilling, or None (with the reason in ``messages``)."""
+        from assistant.profile import validate_profile_data
 
+        if not data or not data.get("name"):
+            return None
+        profile, problems = validate_profile_data(data, self.filler.rulebook)
+        if profile is None:
+            shown = "；".join(p.message for p in problems[:3]) + ("……" if len(problems) > 3 else "")
+            messages.append(f"组织概况尚不完整，未用于预填（请在“章程起草”中补全）：{shown}")
+        return profile
+
+    def wire_prefill(self) -> None:
+        def prefill(form_id, profile_path, document_files, state_value, shared):
+            from assistant.profile import ProfileError, load_profile_data
+
+            started = time.perf_counter()
             messages: list[str] = []
-            profile = None
             with ui_files.reading(profile_path) as profile_paths, ui_files.reading(document_files) as paths:
                 if profile_paths:
                     try:
-                        profile = self.filler.load_profile(profile_paths[0])
+                        shared = load_profile_data(profile_paths[0])  # the file becomes the shared profile
                     except ProfileError as exc:
-                        messages.append(str(exc))
+                        messages.append(str(exc).replace(str(profile_paths[0]), profile_paths[0].name))
+                profile = self.shared_profile(shared, messages)
                 filled = self.filler.fill(form_id, profile=profile, documents=[str(p) for p in paths],
                                           document_names=[p.name for p in paths])
             messages += filled.document_errors
+            took = f"预填用时 {time.perf_counter() - started:.1f} 秒" + ("（组织概况来自“章程起草”）" if profile is not None else "")
             state_value[form_id] = filled
             rows = {r["id"]: r for r in filled.rows()}
             box_updates, note_updates = [], []
@@ -178,10 +199,11 @@ class _FormsTab:
                     else:
                         box_updates.append(gr.skip())
                         note_updates.append(gr.skip())
-            return [state_value, render_summary(filled, messages), *box_updates, *note_updates]
+            return [state_value, shared, render_summary(filled, messages) + f"\n\n{took}", *box_updates, *note_updates]
 
-        self.prefill_button.click(prefill, inputs=[self.chooser, self.profile_file, self.documents, self.state],
-                                  outputs=[self.state, self.summary, *self.all_boxes, *self.all_notes], api_name="prefill")
+        self.prefill_button.click(prefill, inputs=[self.chooser, self.profile_file, self.documents, self.state, self.profile],
+                                  outputs=[self.state, self.profile, self.summary, *self.all_boxes, *self.all_notes],
+                                  api_name="prefill")
 
     def wire_live_validation(self) -> None:
         """One listener per form: ``change`` (not ``input``) so that pasted or scripted values are
@@ -189,10 +211,15 @@ class _FormsTab:
         for form in self.form_list:
             def validate_live(state_value, *values, form_id=form.id):
                 filled = self.filler.apply(self.current(state_value, form_id), self.entries_of(form_id, values))
-                return [state_value, render_summary(filled, []), *[render_note(r) for r in filled.rows()]]
+                # A corrected ID number re-derives birth date and gender: show the new values.
+                shown = self.entries_of(form_id, values)
+                boxes = [gr.update(value=filled.values[f.id].value) if filled.values[f.id].value != shown[f.id].strip()
+                         else gr.skip() for f in self.forms[form_id].fields]
+                return [state_value, render_summary(filled, []), *boxes, *[render_note(r) for r in filled.rows()]]
 
             gr.on([b.change for b in self.boxes[form.id]], validate_live, inputs=[self.state, *self.boxes[form.id]],
-                  outputs=[self.state, self.summary, *self.notes[form.id]], trigger_mode="always_last", show_progress="hidden")
+                  outputs=[self.state, self.summary, *self.boxes[form.id], *self.notes[form.id]], trigger_mode="always_last",
+                  show_progress="hidden")
 
     def wire_guidance(self) -> None:
         def show_guidance(form_id, field_id, state_value):

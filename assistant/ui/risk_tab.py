@@ -64,9 +64,20 @@ def problems_markdown(result) -> str:
     return "\n".join(f"- {marks.get(p.severity, '')}{html.escape(p.message)}" for p in shown) + more
 
 
-def filter_orgs(result, levels=None, indicators=None, types=None, districts=None) -> list:
+def own_organization(data: dict | None) -> tuple[str, str] | None:
+    """(credit code, name) of the shared profile's organization, None when it names none."""
+    if not data or not (data.get("credit_code") or data.get("name")):
+        return None
+    return (data.get("credit_code") or "").strip().upper(), (data.get("name") or "").strip()
+
+
+def filter_orgs(result, levels=None, indicators=None, types=None, districts=None, own=None) -> list:
+    """The organizations matching every filter; ``own`` (code, name) keeps only that organization
+    (by code when the profile has one, else by name)."""
     out = []
     for org in result.organizations:
+        if own and not (org.code.upper() == own[0] if own[0] else org.name == own[1]):
+            continue
         if levels and org.risk not in levels:
             continue
         if indicators and not set(indicators) & set(org.indicators):
@@ -119,7 +130,11 @@ def org_html(org, basis_html=html.escape) -> str:
     return "".join(parts)
 
 
-def build(services) -> None:
+def build(services, profile: gr.State | None = None) -> None:
+    """The tab; ``profile`` is the organization profile the tabs share: its organization can be picked out."""
+    from assistant.ui.drafting_tab import profile_label
+
+    profile = profile if profile is not None else gr.State(None)
     gr.HTML(f"<style>{CSS}</style>", visible=True)
     gr.Markdown("上传登记管理机关的导出表（CSV / XLSX：登记信息、年度数据、行政处罚，可多个文件），可同时上传年度工作报告书"
                 "（DOCX / PDF / TXT）。按规则库中的风险指标逐项筛查，每项命中都列出证据（哪一列、哪一句、哪一年度）、依据和建议的处理方式；"
@@ -141,6 +156,11 @@ def build(services) -> None:
         f_indicator = gr.Dropdown([], multiselect=True, label="命中指标", elem_id="risk-filter-indicator")
         f_type = gr.Dropdown([], multiselect=True, label="社会组织类型", elem_id="risk-filter-type")
         f_district = gr.Dropdown([], multiselect=True, label="所属区", elem_id="risk-filter-district")
+    with gr.Row():
+        own = gr.Checkbox(label="只看组织概况中的本组织（按统一社会信用代码，没有代码时按名称）", value=False,
+                          elem_id="risk-filter-own", scale=1)
+        profile_line = gr.Markdown(profile_label(None), elem_id="risk-profile-current")
+    profile.change(profile_label, inputs=profile, outputs=profile_line, show_progress="hidden")
     count = gr.Markdown(elem_id="risk-count")
     table = gr.Dataframe(headers=TABLE_COLUMNS, interactive=False, wrap=True, elem_id="risk-table", max_height=420)
     chooser = gr.Dropdown([], label="查看一家社会组织的证据", elem_id="risk-org")
@@ -190,30 +210,33 @@ def build(services) -> None:
                 gr.update(choices=org_choices(orgs), value=None), org_html(None), [str(xlsx), str(docx), str(data)],
                 problems_markdown(result))
 
-    def refilter(result, levels, indicators, types, districts):
+    def refilter(result, levels, indicators, types, districts, own_only, shared):
         if result is None:
             return "", [], gr.update(choices=[], value=None)
-        orgs = filter_orgs(result, levels, indicators, types, districts)
+        orgs = filter_orgs(result, levels, indicators, types, districts, own_organization(shared) if own_only else None)
         return _count_text(orgs, len(result.organizations)), table_rows(orgs), gr.update(choices=org_choices(orgs), value=None)
 
     def show(result, code):
         return org_html(result.by_code(code) if result is not None and code else None,
                         lambda text: basis_html(services, text))
 
-    def picked(result, levels, indicators, types, districts, evt: gr.SelectData):
+    def picked(result, levels, indicators, types, districts, own_only, shared, evt: gr.SelectData):
         if result is None or evt is None or evt.index is None:
             return gr.update()
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        orgs = filter_orgs(result, levels, indicators, types, districts)
+        orgs = filter_orgs(result, levels, indicators, types, districts, own_organization(shared) if own_only else None)
         return gr.update(value=orgs[row].code) if 0 <= row < len(orgs) else gr.update()
 
     filters = [f_level, f_indicator, f_type, f_district]
     run_button.click(run, inputs=[uploads, reports, as_of, columns],
                      outputs=[state, summary, charts, *filters, count, table, chooser, detail, downloads, problems])
-    for f in filters:
-        f.change(refilter, inputs=[state, *filters], outputs=[count, table, chooser])
+    for f in [*filters, own]:
+        f.change(refilter, inputs=[state, *filters, own, profile], outputs=[count, table, chooser])
+    # Another organization in the profile matters only while the table shows the profile's one.
+    profile.change(lambda *a: refilter(*a) if a[5] else (gr.skip(), gr.skip(), gr.skip()),
+                   inputs=[state, *filters, own, profile], outputs=[count, table, chooser], show_progress="hidden")
     chooser.change(show, inputs=[state, chooser], outputs=[detail])
-    table.select(picked, inputs=[state, *filters], outputs=[chooser])
+    table.select(picked, inputs=[state, *filters, own, profile], outputs=[chooser])
 
 
 def _count_text(orgs, total: int) -> str:

@@ -89,3 +89,26 @@ def test_user_entries_override_and_are_marked(service, profile):
     rows = _rows(filled)
     assert rows["phone"]["source"] == "用户填写" and rows["phone"]["status"] == "ok"
     assert rows["legal_rep_id"]["status"] == "invalid" and "校验位" in rows["legal_rep_id"]["message"]
+
+
+def test_correcting_the_id_number_re_derives_birth_date_and_gender(service, profile):
+    """The derived fields follow a corrected ID number; what the user typed is kept and checked."""
+    from tests.forms.conftest import ID_1958
+
+    filled = service.fill("legal_rep_registration", profile=profile, today=TODAY)
+    rows = _rows(filled)
+    assert (rows["gender"]["value"], rows["birth_date"]["value"]) == ("男", "1980-01-01")
+    rows = _rows(service.apply(filled, {"id_number": ID_1958}, today=TODAY))
+    assert (rows["gender"]["value"], rows["birth_date"]["value"]) == ("女", "1958-06-15")
+    assert rows["gender"]["status"] == rows["birth_date"]["status"] == "ok"
+    assert rows["birth_date"]["source"] == "由“居民身份证号码”推算"
+    # a half-typed number leaves them alone; the full one re-derives again
+    rows = _rows(service.apply(filled, {"id_number": ID_1980[:10]}, today=TODAY))
+    assert rows["birth_date"]["value"] == "1958-06-15" and rows["id_number"]["status"] == "invalid"
+    rows = _rows(service.apply(filled, {"id_number": ID_1980}, today=TODAY))
+    assert rows["birth_date"]["value"] == "1980-01-01"
+    # a birth date the user typed is theirs: a later ID change flags it instead of overwriting it
+    service.apply(filled, {"birth_date": "1980-01-02"}, today=TODAY)
+    rows = _rows(service.apply(filled, {"id_number": ID_1958}, today=TODAY))
+    assert rows["birth_date"]["value"] == "1980-01-02" and rows["birth_date"]["status"] == "invalid"
+    assert rows["gender"]["value"] == "女"

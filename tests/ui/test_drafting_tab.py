@@ -100,3 +100,55 @@ def test_bad_value_gives_a_chinese_message_naming_the_field():
 
 def test_ratio_choices_are_the_rulebooks_majorities_and_a_stricter_one():
     assert ratio_choices(shipped_rulebook()) == [("四分之三以上 (3/4)", "3/4"), ("三分之二以上 (2/3)", "2/3"), ("过半数 (1/2)", "1/2")]
+
+
+# --- the shared profile: example -> form -> profile (no browser) ------------------------
+
+
+def _examples():
+    from assistant.profile import example_profiles
+    from assistant.settings import PROJECT_ROOT
+
+    return example_profiles(PROJECT_ROOT / "corpus" / "profiles", shipped_rulebook())[0]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_an_example_fills_the_form_and_comes_back_unchanged(index):
+    from assistant.profile import validate_profile_data
+    from assistant.ui.drafting_tab import data_to_form
+
+    rulebook = shipped_rulebook()
+    example = _examples()[index]
+    values = data_to_form(example.data, rulebook)
+    assert values["name"] == example.data["name"] and set(values) >= set(_blank_text(rulebook))
+    data = form_to_data(values, example.data)
+    assert form_to_data(data_to_form(data, rulebook), data) == data  # a fixpoint: the form and the profile agree
+    assert validate_profile_data(data, rulebook)[0] == validate_profile_data(example.data, rulebook)[0]
+
+
+def test_edits_keep_what_the_form_does_not_ask_but_not_across_types():
+    rulebook = shipped_rulebook()
+    from assistant.ui.drafting_tab import data_to_form
+
+    base = next(e.data for e in _examples() if e.data["org_type"] == "社会服务机构")
+    base = {**base, "description": "养老服务", "leadership": {**base["leadership"], "persons": [
+        {"name": "李明", "role": "理事长", "id_number": "310108198302220718", "other_legal_rep": "某协会"}]}}
+    values = data_to_form(base, rulebook)
+    values["persons"] = "李明，理事长，310108198302220718\n王五，主任"
+    data = form_to_data(values, base)
+    assert data["description"] == "养老服务" and data["funds"]["non_state_share"] == "1/1"
+    assert data["leadership"]["persons"] == [
+        {"other_legal_rep": "某协会", "name": "李明", "role": "理事长", "id_number": "310108198302220718"},
+        {"name": "王五", "role": "主任"}]
+    other = form_to_data({**values, "type_choice": "社会团体", **{k: v for k, v in form_defaults("社会团体", rulebook).items()}},
+                         base)
+    assert "description" not in other and "non_state_share" not in other["funds"] and "founders" not in other
+
+
+def test_polishing_says_when_the_model_changed_nothing():
+    from assistant.ui.drafting_tab import polish_note
+
+    assert "没有作任何修改" in polish_note("purpose", "服务社区老人。", "服务社区老人", "", 11.04)
+    assert "用时 11.0 秒" in polish_note("purpose", "服务社区老人。", "服务社区老人", "", 11.04)
+    assert "当前的宗旨" in polish_note("purpose", "服务老人", "帮老人", "服务老人。", 1)
+    assert "已生成宗旨建议" in polish_note("purpose", "为社区老年人提供专业服务。", "帮老人", "", 2)
