@@ -341,8 +341,10 @@ def build(services, profile: gr.State | None = None) -> None:
         with gr.Column(scale=1, min_width=COLUMN_MIN_WIDTH):
             side = _side_panel(start, rulebook)
     inputs = [c[k] for k in FORM_KEYS]
-    _wire_validation(c, inputs, side["problems"], rulebook, profile)
-    _wire_profile_bar(services, bar, inputs, profile, llm_help["description"])
+    # What this form itself last made the shared profile: a change that is not it came from another tab.
+    written = gr.State(None)
+    _wire_validation(c, inputs, side["problems"], rulebook, profile, written)
+    _wire_profile_bar(services, bar, inputs, [profile, written], llm_help["description"])
     _wire_generate(drafter, inputs, generate, side, profile)
     _wire_llm_help(drafter, c, llm_help, side)
 
@@ -497,26 +499,28 @@ def _side_panel(start: dict, rulebook: Rulebook) -> dict:
 
 # --- events ---------------------------------------------------------------------------------
 
-def _wire_validation(c: dict, inputs: list, problems, rulebook: Rulebook, profile: gr.State) -> None:
-    """Every edit re-checks the form and becomes the shared profile; a profile changed
-    elsewhere refills the form (only when it says something else, so the two never loop)."""
+def _wire_validation(c: dict, inputs: list, problems, rulebook: Rulebook, profile: gr.State, written: gr.State) -> None:
+    """Every edit re-checks the form and becomes the shared profile; a profile changed by
+    another tab refills the form. The form's own writes are told apart by ``written``, never
+    by comparing with the fields: the user may have typed on since (the refill would undo it)."""
     def on_change(*args):
         *values, shared = args
-        return problems_markdown(_values_of(values), rulebook), form_to_data(_values_of(values), shared)
+        data = form_to_data(_values_of(values), shared)
+        return problems_markdown(_values_of(values), rulebook), data, data
 
     # One listener for all fields: .change also fires when a load or the type switch
     # rewrites them, so the messages always describe what the form shows; always_last
     # drops stale runs.
-    gr.on([component.change for component in inputs], on_change, inputs=[*inputs, profile], outputs=[problems, profile],
-          show_progress="hidden", trigger_mode="always_last")
+    gr.on([component.change for component in inputs], on_change, inputs=[*inputs, profile],
+          outputs=[problems, profile, written], show_progress="hidden", trigger_mode="always_last")
 
-    def on_shared(shared, *values):
-        if not shared or form_to_data(_values_of(values), shared) == shared:
-            return [gr.skip() for _ in inputs]
+    def on_shared(shared, own):
+        if not shared or shared == own:
+            return [gr.skip() for _ in range(len(inputs) + 1)]
         filled = data_to_form(shared, rulebook)
-        return [filled[k] for k in FORM_KEYS]
+        return [shared, *[filled[k] for k in FORM_KEYS]]
 
-    profile.change(on_shared, inputs=[profile, *inputs], outputs=inputs, show_progress="hidden")
+    profile.change(on_shared, inputs=[profile, written], outputs=[written, *inputs], show_progress="hidden")
 
     default_keys = [k for k in FORM_KEYS if k in form_defaults("社会团体", rulebook) and k != "type_choice"]
 
@@ -532,17 +536,20 @@ def _seconds(started: float) -> str:
     return f"用时 {time.perf_counter() - started:.1f} 秒"
 
 
-def _wire_profile_bar(services, bar: dict, inputs: list, profile: gr.State, description) -> None:
+def _wire_profile_bar(services, bar: dict, inputs: list, states: list, description) -> None:
+    """``states``: the shared profile and what this form last wrote into it (both set by a load)."""
     rulebook = services.rulebook
+    profile = states[0]
 
     def loaded(data: dict, note: str, started: float):
         filled = data_to_form(data, rulebook)
-        return [f"{note}（{_seconds(started)}）", data, data.get("description") or gr.skip(), *[filled[k] for k in FORM_KEYS]]
+        return [f"{note}（{_seconds(started)}）", data, data, data.get("description") or gr.skip(),
+                *[filled[k] for k in FORM_KEYS]]
 
     def unchanged(note: str):
-        return [note, gr.skip(), gr.skip(), *[gr.skip() for _ in inputs]]
+        return [note, gr.skip(), gr.skip(), gr.skip(), *[gr.skip() for _ in inputs]]
 
-    outputs = [bar["status"], profile, description, *inputs]
+    outputs = [bar["status"], *states, description, *inputs]
 
     def from_example(key):
         started = time.perf_counter()
