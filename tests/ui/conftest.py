@@ -54,7 +54,7 @@ def ui_server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("ui-data")
     port = _free_port()
     env = ui_env(data_dir, port)
-    subprocess.run([sys.executable, "ingest.py"], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, timeout=900)
+    subprocess.run([sys.executable, "ingest.py"], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, timeout=2700)  # a busy 2-core machine needs ~25 min with the real embedder
     log = open(data_dir / "ui.log", "w")
     proc = subprocess.Popen([sys.executable, "ui.py"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 180
