@@ -35,6 +35,9 @@ def render_note(row: dict) -> str:
     return "<br>".join(parts)
 
 
+PREFILL_NOTES = "_prefill_notes"  # key in the per-session state: form id -> (messages, time line)
+
+
 def render_summary(filled, messages: list[str]) -> str:
     rows = filled.rows()
     missing = sum(r["status"] == "missing" for r in rows)
@@ -136,6 +139,11 @@ class _FormsTab:
     def entries_of(self, form_id, values) -> dict[str, str]:
         return {f.id: "" if v is None else str(v) for f, v in zip(self.forms[form_id].fields, values)}
 
+    def summary_of(self, state_value, form_id: str, filled) -> str:
+        """The form's summary with the last prefill's messages and time."""
+        messages, took = state_value.get(PREFILL_NOTES, {}).get(form_id, ([], ""))
+        return render_summary(filled, messages) + (f"\n\n{took}" if took else "")
+
     def current(self, state_value, form_id):
         if form_id not in state_value:
             state_value[form_id] = self.filler.prefill(form_id)
@@ -188,6 +196,8 @@ class _FormsTab:
             messages += filled.document_errors
             took = f"预填用时 {time.perf_counter() - started:.1f} 秒" + ("（组织概况来自“章程起草”）" if profile is not None else "")
             state_value[form_id] = filled
+            # Kept with the form: the live re-check after the boxes fill must not drop them.
+            state_value.setdefault(PREFILL_NOTES, {})[form_id] = (messages, took)
             rows = {r["id"]: r for r in filled.rows()}
             box_updates, note_updates = [], []
             for fid in self.boxes:
@@ -199,7 +209,7 @@ class _FormsTab:
                     else:
                         box_updates.append(gr.skip())
                         note_updates.append(gr.skip())
-            return [state_value, shared, render_summary(filled, messages) + f"\n\n{took}", *box_updates, *note_updates]
+            return [state_value, shared, self.summary_of(state_value, form_id, filled), *box_updates, *note_updates]
 
         self.prefill_button.click(prefill, inputs=[self.chooser, self.profile_file, self.documents, self.state, self.profile],
                                   outputs=[self.state, self.profile, self.summary, *self.all_boxes, *self.all_notes],
@@ -215,7 +225,8 @@ class _FormsTab:
                 shown = self.entries_of(form_id, values)
                 boxes = [gr.update(value=filled.values[f.id].value) if filled.values[f.id].value != shown[f.id].strip()
                          else gr.skip() for f in self.forms[form_id].fields]
-                return [state_value, render_summary(filled, []), *boxes, *[render_note(r) for r in filled.rows()]]
+                return [state_value, self.summary_of(state_value, form_id, filled), *boxes,
+                        *[render_note(r) for r in filled.rows()]]
 
             gr.on([b.change for b in self.boxes[form.id]], validate_live, inputs=[self.state, *self.boxes[form.id]],
                   outputs=[self.state, self.summary, *self.boxes[form.id], *self.notes[form.id]], trigger_mode="always_last",

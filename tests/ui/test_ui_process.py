@@ -87,7 +87,7 @@ def test_endpoints_read_only_files_this_server_received(ui, client, monkeypatch,
                 attempt({"path": str(path), "meta": {"_type": "gradio.FileData"}})
             assert "not uploaded" in str(refused.value) or "不是通过本页面上传" in str(refused.value), (api, path)
     monkeypatch.undo()
-    assert "星光秘密条款" not in search_texts(client, "星光秘密条款")
+    assert "本段文字只存在于服务器上" not in search_texts(client, "星光秘密条款")  # the query itself is echoed
     assert not (ui.data_dir / "uploads").exists() or not files_containing("星光秘密条款", ui.data_dir / "uploads")
     # A file the client really uploads is read as before.
     own = notice(tmp_path, "上传文件.txt", "萤火计划", "萤火计划每个项目最高资助五万元。", n=11)
