@@ -39,7 +39,8 @@ def test_prefill_from_profile_and_live_id_validation(ui_page, tmp_path):
     profile = tmp_path / "组织概况.yaml"
     profile.write_text(yaml.safe_dump(PROFILE, allow_unicode=True), encoding="utf-8")
     page.locator("#fill-profile input[type=file]").set_input_files(str(profile))
-    page.locator("#fill-profile").get_by_text("组织概况.yaml").wait_for()
+    # Gradio shows an uploaded file's name and extension in separate elements ("组织概况" ".yaml").
+    page.locator("#fill-profile").get_by_text("组织概况", exact=True).wait_for()
     page.locator("#fill-prefill").click()
 
     prefix = "#fill-legal_rep_registration"
